@@ -1,0 +1,67 @@
+# The README's commands. Every target is idempotent: run it again and it does only what is missing.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test test-fast bench lint format check lock clean
+
+setup: $(STAMP) frontend/build/.built
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py createcachetable
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Exact pins (requirements.lock) over the ranges in pyproject.toml.
+$(STAMP): $(VENV)/bin/python requirements.lock pyproject.toml
+	$(PIP) install --quiet --disable-pip-version-check --upgrade pip
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
+frontend/build/.built: node_modules/.package-lock.json frontend/build.sh $(wildcard frontend/scss/*.scss)
+	bash frontend/build.sh
+	touch frontend/build/.built
+
+run: setup
+	$(PY) manage.py seed_demo
+	@echo "Starting the background worker and the web server on http://127.0.0.1:8000 (Ctrl+C stops both)."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker & \
+	  $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+test-fast: setup
+	$(VENV)/bin/pytest -m "not browser"
+
+bench: setup
+	$(PY) benchmarks/calendar_feed.py
+	$(PY) benchmarks/query_counts.py
+
+lint:
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Re-pin after changing pyproject.toml: installs the ranges into a scratch venv and freezes it.
+lock:
+	rm -rf /tmp/dlw-lock && $(PYTHON) -m venv /tmp/dlw-lock
+	/tmp/dlw-lock/bin/pip install --quiet --upgrade pip
+	/tmp/dlw-lock/bin/pip install --quiet '.[dev]'
+	/tmp/dlw-lock/bin/pip freeze --exclude digital-leadership-workshops > requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules frontend/build staticfiles

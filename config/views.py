@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Where sign-in lands: each role's own start page."""
+    if request.user.has_perm("summits.manage_programme"):
+        return redirect("summits:dashboard")
+    if request.user.has_perm("summits.view_outcomes"):
+        return redirect("evaluation:home")
+    return redirect("summits:programme")
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

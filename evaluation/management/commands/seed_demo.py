@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from summits.demo import seed_schedule
+
+
+class Command(BaseCommand):
+    help = "Loads the demo programme, schedule and staff accounts. Safe to run again: nothing is duplicated."
+
+    def handle(self, *args, **options):
+        # Lives in the top-most app so that later capabilities can add their demo data here
+        # in dependency order (schedule → people → surveys → outcomes).
+        summary = seed_schedule()
+        sign_in = f"{settings.SITE_URL}/accounts/login/"
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready: {summary['programme']} with {summary['sessions']} sessions.")
+        )
+        self.stdout.write(
+            "\nSign in at " + sign_in + " with one of these emails; the sign-in code is printed in this terminal:\n"
+            f"  Organiser: {summary['organiser']}\n"
+            f"  Evaluator: {summary['evaluator']}\n"
+            f"The public programme page needs no sign-in: {settings.SITE_URL}/\n"
+        )

@@ -1,0 +1,353 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from config.forms import NHSDateField, NHSTimeField, ServiceErrorsMixin, combine_local
+from summits.enums import CostCategory, PhaseKind, PilotDecisionOutcome, Region, SessionStatus, Theme
+from summits.models import Facilitator, FocusArea, Phase, Session, Venue, session_code_validator
+from summits.services import SessionDetails
+
+DATE_ERRORS = {"required": "Enter the date of the session"}
+
+
+def _local_parts(moment: datetime.datetime | None) -> tuple[datetime.date | None, datetime.time | None]:
+    if moment is None:
+        return None, None
+    local = timezone.localtime(moment)
+    return local.date(), local.time().replace(second=0, microsecond=0)
+
+
+class FocusAreaChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: FocusArea) -> str:
+        return obj.name
+
+
+class SessionTimesMixin(forms.Form):
+    """Date, start and end time, and when registration closes — shared by the session and
+    reschedule forms. Produces aware `starts_at`, `ends_at` and `registration_closes_at`."""
+
+    date = NHSDateField(label="Date", help_text="For example, 15 3 2026", error_messages=DATE_ERRORS)
+    start_time = NHSTimeField(
+        label="Start time",
+        help_text="Use the 24-hour clock, for example 09 30",
+        error_messages={"required": "Enter the start time"},
+    )
+    end_time = NHSTimeField(
+        label="End time",
+        help_text="Use the 24-hour clock, for example 13 00",
+        error_messages={"required": "Enter the end time"},
+    )
+    registration_closes_date = NHSDateField(
+        label="Registration closes (date)",
+        required=False,
+        help_text="Leave blank to take registrations until the session starts",
+    )
+    registration_closes_time = NHSTimeField(label="Registration closes (time)", required=False)
+
+    service_field_map = {
+        "starts_at": "date",
+        "ends_at": "end_time",
+        "registration_closes_at": "registration_closes_date",
+        "registration_opens_at": "registration_opens_date",
+    }
+
+    def clean(self):
+        data = super().clean()
+        data["starts_at"] = combine_local(data.get("date"), data.get("start_time"))
+        data["ends_at"] = combine_local(data.get("date"), data.get("end_time"))
+        if data["starts_at"] and data["ends_at"] and data["ends_at"] <= data["starts_at"]:
+            self.add_error("end_time", "The end time must be after the start time")
+        data["registration_closes_at"] = self._optional_moment("registration_closes", "registration closes")
+        return data
+
+    def _optional_moment(self, prefix: str, words: str) -> datetime.datetime | None:
+        date = self.cleaned_data.get(f"{prefix}_date")
+        time = self.cleaned_data.get(f"{prefix}_time")
+        if date and not time and f"{prefix}_time" not in self.errors:
+            self.add_error(f"{prefix}_time", f"Enter the time {words}")
+        if time and not date and f"{prefix}_date" not in self.errors:
+            self.add_error(f"{prefix}_date", f"Enter the date {words}")
+        return combine_local(date, time)
+
+    @classmethod
+    def initial_from(cls, session: Session) -> dict:
+        date, start = _local_parts(session.starts_at)
+        _, end = _local_parts(session.ends_at)
+        closes_date, closes_time = _local_parts(session.registration_closes_at)
+        return {
+            "date": date,
+            "start_time": start,
+            "end_time": end,
+            "registration_closes_date": closes_date,
+            "registration_closes_time": closes_time,
+        }
+
+
+class SessionPlaceMixin(forms.Form):
+    venue = forms.ModelChoiceField(
+        queryset=Venue.objects.order_by("name"),
+        required=False,
+        empty_label="No venue (online only)",
+        help_text="Leave as “No venue” for a session that is only online",
+    )
+    online_url = forms.URLField(
+        label="Online joining link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="For example, https://teams.microsoft.com/… Leave blank for an in-person session",
+        error_messages={
+            "invalid": "Enter the joining link in the correct format, like https://meet.example.nhs.uk/abc"
+        },
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("venue") and not data.get("online_url") and "online_url" not in self.errors:
+            self.add_error("venue", "Choose a venue or enter an online joining link")
+        return data
+
+
+class SessionForm(ServiceErrorsMixin, SessionTimesMixin, SessionPlaceMixin, forms.Form):
+    phase = forms.ModelChoiceField(
+        queryset=Phase.objects.select_related("programme").order_by("programme__name", "starts_on"),
+        label="Phase",
+        empty_label=None,
+        error_messages={"required": "Choose the phase"},
+    )
+    code = forms.CharField(
+        label="Session code",
+        max_length=20,
+        help_text="A short unique code, for example PIL-POS-01",
+        validators=[session_code_validator],
+        error_messages={"required": "Enter a session code"},
+    )
+    theme = forms.ChoiceField(
+        choices=Theme.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the theme"}
+    )
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="What leaders will take away"
+    )
+    focus_areas = FocusAreaChoiceField(
+        queryset=FocusArea.objects.order_by("number"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Focus areas",
+    )
+    region = forms.ChoiceField(
+        choices=[("", "National (no region)"), *Region.choices],
+        required=False,
+        help_text="The NHS England region the session is for",
+    )
+    capacity = forms.IntegerField(
+        min_value=1,
+        max_value=10000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-4"}),
+        error_messages={
+            "required": "Enter the capacity",
+            "invalid": "Capacity must be a whole number, like 40",
+            "min_value": "Capacity must be at least 1",
+            "max_value": "Capacity must be 10,000 or fewer",
+        },
+    )
+    facilitators = forms.ModelMultipleChoiceField(
+        queryset=Facilitator.objects.order_by("name"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    registration_opens_date = NHSDateField(
+        label="Registration opens (date)", required=False, help_text="Leave blank to open when the session is published"
+    )
+    registration_opens_time = NHSTimeField(label="Registration opens (time)", required=False)
+
+    field_order = [
+        "phase",
+        "code",
+        "title",
+        "theme",
+        "summary",
+        "focus_areas",
+        "date",
+        "start_time",
+        "end_time",
+        "venue",
+        "online_url",
+        "region",
+        "capacity",
+        "facilitators",
+        "registration_opens_date",
+        "registration_opens_time",
+        "registration_closes_date",
+        "registration_closes_time",
+    ]
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        data["registration_opens_at"] = self._optional_moment("registration_opens", "registration opens")
+        return data
+
+    def details(self) -> SessionDetails:
+        data = self.cleaned_data
+        return SessionDetails(
+            phase=data["phase"],
+            code=data["code"],
+            theme=data["theme"],
+            title=data["title"],
+            summary=data["summary"],
+            focus_areas=list(data["focus_areas"]),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            venue=data["venue"],
+            online_url=data["online_url"],
+            region=data["region"],
+            capacity=data["capacity"],
+            registration_opens_at=data["registration_opens_at"],
+            registration_closes_at=data["registration_closes_at"],
+            facilitators=list(data["facilitators"]),
+        )
+
+    @classmethod
+    def initial_from(cls, session: Session) -> dict:
+        opens_date, opens_time = _local_parts(session.registration_opens_at)
+        return {
+            **SessionTimesMixin.initial_from(session),
+            "phase": session.phase_id,
+            "code": session.code,
+            "theme": session.theme,
+            "title": session.title,
+            "summary": session.summary,
+            "focus_areas": list(session.focus_areas.all()),
+            "venue": session.venue_id,
+            "online_url": session.online_url,
+            "region": session.region,
+            "capacity": session.capacity,
+            "facilitators": list(session.facilitators.all()),
+            "registration_opens_date": opens_date,
+            "registration_opens_time": opens_time,
+        }
+
+
+class RescheduleForm(ServiceErrorsMixin, SessionTimesMixin, SessionPlaceMixin, forms.Form):
+    @classmethod
+    def initial_from(cls, session: Session) -> dict:
+        return {**SessionTimesMixin.initial_from(session), "venue": session.venue_id, "online_url": session.online_url}
+
+
+class DuplicateForm(ServiceErrorsMixin, forms.Form):
+    code = forms.CharField(
+        label="New session code",
+        max_length=20,
+        validators=[session_code_validator],
+        help_text="A short unique code, for example ROL-POS-07",
+        error_messages={"required": "Enter a code for the new session"},
+    )
+    date = NHSDateField(label="Date", help_text="For example, 15 3 2026", error_messages=DATE_ERRORS)
+    start_time = NHSTimeField(
+        label="Start time", help_text="Use the 24-hour clock", error_messages={"required": "Enter the start time"}
+    )
+    end_time = NHSTimeField(
+        label="End time", help_text="Use the 24-hour clock", error_messages={"required": "Enter the end time"}
+    )
+    service_field_map = {"starts_at": "date", "ends_at": "end_time", "venue": None, "facilitators": None}
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        data["starts_at"] = combine_local(data.get("date"), data.get("start_time"))
+        data["ends_at"] = combine_local(data.get("date"), data.get("end_time"))
+        if data["starts_at"] and data["ends_at"] and data["ends_at"] <= data["starts_at"]:
+            self.add_error("end_time", "The end time must be after the start time")
+        return data
+
+
+class CancelForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is this session being cancelled?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="Registered people and the public page will see this reason",
+        error_messages={"required": "Enter the reason for cancelling"},
+    )
+
+
+class CostLineForm(ServiceErrorsMixin, forms.Form):
+    category = forms.ChoiceField(choices=CostCategory.choices)
+    description = forms.CharField(max_length=200, error_messages={"required": "Enter a description of the cost"})
+    amount = forms.DecimalField(
+        label="Amount (£)",
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-10"}),
+        error_messages={
+            "required": "Enter the amount",
+            "invalid": "Enter the amount in pounds, like 250.00",
+            "min_value": "The amount must be £0 or more",
+            "max_decimal_places": "Enter the amount to the nearest penny",
+            "max_digits": "The amount is too large",
+        },
+    )
+
+
+class VenueForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Venue
+        fields = ["name", "address", "town", "postcode", "region", "capacity", "accessibility"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3}), "accessibility": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "name": {"required": "Enter the venue name"},
+            "town": {"required": "Enter the town or city"},
+            "region": {"required": "Choose the region"},
+        }
+
+
+class FacilitatorForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Facilitator
+        fields = ["name", "job_title", "organisation", "network", "email", "biography"]
+        widgets = {"biography": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"name": {"required": "Enter the facilitator’s name"}}
+
+
+class PilotDecisionForm(ServiceErrorsMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=PilotDecisionOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the decision"},
+    )
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the pilot evaluation showed and, for “go with changes”, what will change",
+        error_messages={"required": "Enter the rationale for the decision"},
+    )
+    decided_on = NHSDateField(
+        label="Date of the decision",
+        help_text="For example, 15 3 2026",
+        error_messages={"required": "Enter the date of the decision"},
+    )
+
+
+class SessionFilterForm(forms.Form):
+    """The session list's filters (GET). Every field is optional; bad values are ignored."""
+
+    q = forms.CharField(label="Code or title", required=False)
+    phase = forms.ChoiceField(choices=[("", "Any phase"), *PhaseKind.choices], required=False)
+    theme = forms.ChoiceField(choices=[("", "Any theme"), *Theme.choices], required=False)
+    focus_area = forms.ModelChoiceField(
+        queryset=FocusArea.objects.order_by("number"), required=False, empty_label="Any focus area"
+    )
+    status = forms.ChoiceField(choices=[("", "Any status"), *SessionStatus.choices], required=False)
+    region = forms.ChoiceField(choices=[("", "Any region"), *Region.choices], required=False)
+    month = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month", "class": "nhsuk-input--width-10"}, format="%Y-%m"),
+        help_text="For example, 2026-03",
+        error_messages={"invalid": "Enter the month as year and month, like 2026-03"},
+    )

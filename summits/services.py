@@ -1,0 +1,452 @@
+"""Writes for scheduling. Every function records an audit entry in the same transaction.
+
+Rules that span rows (phase windows, venue and facilitator clashes, the pilot decision)
+are checked here; rules about one row are also database constraints on the models.
+Breaches raise ValidationError keyed by form field, so a form can show each one.
+"""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from summits import audit
+from summits.enums import ROLLOUT_ALLOWED_DECISIONS, PhaseKind, SessionStatus
+from summits.models import (
+    CostLine,
+    Facilitator,
+    FocusArea,
+    Phase,
+    PilotDecision,
+    Programme,
+    Session,
+    Venue,
+)
+
+SESSION_AUDIT_FIELDS = [
+    "phase",
+    "code",
+    "theme",
+    "title",
+    "summary",
+    "focus_areas",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "online_url",
+    "region",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "facilitators",
+    "status",
+    "cancellation_reason",
+    "sequence",
+]
+# A change to any of these on a published session is a calendar update (SEQUENCE + 1).
+TIME_AND_PLACE_FIELDS = ("starts_at", "ends_at", "venue", "online_url")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionDetails:
+    """Everything an organiser sets on a session."""
+
+    phase: Phase
+    code: str
+    theme: str
+    title: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    capacity: int
+    summary: str = ""
+    focus_areas: Sequence[FocusArea] = field(default_factory=tuple)
+    venue: Venue | None = None
+    online_url: str = ""
+    region: str = ""
+    registration_opens_at: datetime.datetime | None = None
+    registration_closes_at: datetime.datetime | None = None
+    facilitators: Sequence[Facilitator] = field(default_factory=tuple)
+
+    @classmethod
+    def from_session(cls, session: Session, **changes) -> "SessionDetails":
+        values = {}
+        for f in fields(cls):
+            if f.name in changes:
+                values[f.name] = changes[f.name]
+            elif f.name in ("focus_areas", "facilitators"):
+                values[f.name] = list(getattr(session, f.name).all())
+            else:
+                values[f.name] = getattr(session, f.name)
+        return cls(**values)
+
+
+def _local(moment: datetime.datetime) -> str:
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
+def _lock_resources(venue: Venue | None, facilitators: Sequence[Facilitator]) -> None:
+    """Serialise bookings of the same venue or facilitator so two organisers cannot
+    double-book them at the same moment. On PostgreSQL this locks their rows until commit;
+    SQLite's IMMEDIATE transactions already let one writer in at a time."""
+    if venue is not None:
+        list(Venue.objects.select_for_update().filter(pk=venue.pk))
+    if facilitators:
+        list(Facilitator.objects.select_for_update().filter(pk__in=[f.pk for f in facilitators]).order_by("pk"))
+
+
+def check_session_rules(details: SessionDetails, *, exclude: Session | None = None) -> None:
+    """Raises ValidationError with one message per broken rule, keyed by field."""
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    phase = details.phase
+    if details.ends_at <= details.starts_at:
+        add("ends_at", "The end time must be after the start time")
+    elif not phase.contains(details.starts_at, details.ends_at):
+        add(
+            "starts_at",
+            f"The session must take place within the {phase.get_kind_display().lower()} phase, "
+            f"{date_format(phase.starts_on, 'j F Y')} to {date_format(phase.ends_on, 'j F Y')}",
+        )
+    if details.capacity is None or details.capacity < 1:
+        add("capacity", "Capacity must be at least 1")
+    if details.registration_closes_at and details.registration_closes_at > details.starts_at:
+        add("registration_closes_at", "Registration must close no later than the start of the session")
+    if details.registration_opens_at and details.registration_opens_at >= (
+        details.registration_closes_at or details.starts_at
+    ):
+        add("registration_opens_at", "Registration must open before it closes")
+    if details.venue is None and not details.online_url:
+        add("venue", "Choose a venue or enter an online joining link")
+
+    if details.ends_at > details.starts_at:
+        others = Session.objects.not_cancelled().overlapping(details.starts_at, details.ends_at)
+        if exclude is not None:
+            others = others.exclude(pk=exclude.pk)
+        if details.venue is not None:
+            clash = others.filter(venue=details.venue).order_by("starts_at").first()
+            if clash:
+                add(
+                    "venue",
+                    f"{details.venue} is already booked for {clash.code} "
+                    f"({_local(clash.starts_at)} to {timezone.localtime(clash.ends_at):%H:%M}). "
+                    "Choose another venue or time",
+                )
+        if details.facilitators:
+            chosen = {f.pk: f for f in details.facilitators}
+            busy = (
+                Session.facilitators.through.objects.filter(facilitator_id__in=chosen, session__in=others.values("pk"))
+                .select_related("session")
+                .order_by("session__starts_at", "facilitator_id")
+            )
+            reported = set()
+            for booking in busy:
+                if booking.facilitator_id in reported:
+                    continue
+                reported.add(booking.facilitator_id)
+                add(
+                    "facilitators",
+                    f"{chosen[booking.facilitator_id].name} is already facilitating {booking.session.code} "
+                    f"({_local(booking.session.starts_at)} to {timezone.localtime(booking.session.ends_at):%H:%M}). "
+                    "Choose another facilitator or time",
+                )
+
+    code_taken = Session.objects.filter(code=details.code)
+    if exclude is not None:
+        code_taken = code_taken.exclude(pk=exclude.pk)
+    if code_taken.exists():
+        add("code", f"Session code {details.code} is already used. Enter a different code")
+
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(session: Session, details: SessionDetails) -> None:
+    for f in fields(SessionDetails):
+        if f.name not in ("focus_areas", "facilitators"):
+            setattr(session, f.name, getattr(details, f.name))
+
+
+def _save_with_unique_code(session: Session) -> None:
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:
+        # Another organiser took the code between our check and our insert.
+        if Session.objects.filter(code=session.code).exclude(pk=session.pk).exists():
+            raise ValidationError(
+                {"code": f"Session code {session.code} is already used. Enter a different code"}
+            ) from None
+        raise
+
+
+@transaction.atomic
+def create_session(*, actor, details: SessionDetails) -> Session:
+    """Creates a draft session after checking every scheduling rule."""
+    _lock_resources(details.venue, details.facilitators)
+    check_session_rules(details)
+    session = Session(status=SessionStatus.DRAFT)
+    _apply(session, details)
+    _save_with_unique_code(session)
+    session.focus_areas.set(details.focus_areas)
+    session.facilitators.set(details.facilitators)
+    audit.record(actor=actor, action="session.create", obj=session, after=audit.snapshot(session, SESSION_AUDIT_FIELDS))
+    return session
+
+
+@transaction.atomic
+def update_session(*, actor, session: Session, details: SessionDetails) -> Session:
+    """Saves an organiser's edit. When a published session's time or place changes its
+    calendar SEQUENCE goes up, so calendars that hold it replace the old event."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.is_cancelled:
+        raise ValidationError("This session has been cancelled and can no longer be changed")
+    _lock_resources(details.venue, details.facilitators)
+    check_session_rules(details, exclude=session)
+    before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
+    moved = any(getattr(session, name) != getattr(details, name) for name in TIME_AND_PLACE_FIELDS)
+    _apply(session, details)
+    if moved and session.status == SessionStatus.PUBLISHED:
+        session.sequence += 1
+    _save_with_unique_code(session)
+    session.focus_areas.set(details.focus_areas)
+    session.facilitators.set(details.facilitators)
+    after = audit.snapshot(session, SESSION_AUDIT_FIELDS)
+    old, new = audit.changed(before, after)
+    if new:
+        audit.record(actor=actor, action="session.update", obj=session, before=old, after=new)
+    return session
+
+
+def reschedule_session(
+    *,
+    actor,
+    session: Session,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    venue: Venue | None,
+    online_url: str,
+    registration_closes_at: datetime.datetime | None,
+) -> Session:
+    """Moves a session in time or place (SEQUENCE + 1 when published)."""
+    details = SessionDetails.from_session(
+        session,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        online_url=online_url,
+        registration_closes_at=registration_closes_at,
+    )
+    return update_session(actor=actor, session=session, details=details)
+
+
+@transaction.atomic
+def duplicate_session(
+    *, actor, session: Session, code: str, starts_at: datetime.datetime, ends_at: datetime.datetime
+) -> Session:
+    """A new draft copying the session's content, place, facilitators and cost lines, at a new time.
+    Registration windows are not copied: they belong to the original date."""
+    details = SessionDetails.from_session(
+        session,
+        code=code,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        registration_opens_at=None,
+        registration_closes_at=None,
+    )
+    copy = create_session(actor=actor, details=details)
+    CostLine.objects.bulk_create(
+        CostLine(session=copy, category=line.category, description=line.description, amount=line.amount)
+        for line in session.cost_lines.all()
+    )
+    audit.record(actor=actor, action="session.duplicate", obj=copy, before={"copied_from": session.code})
+    return copy
+
+
+def pilot_allows_rollout(programme: Programme) -> bool:
+    decision = PilotDecision.objects.filter(programme=programme).first()
+    return decision is not None and decision.outcome in ROLLOUT_ALLOWED_DECISIONS
+
+
+@transaction.atomic
+def publish_session(*, actor, session: Session) -> Session:
+    """Makes a draft visible on the public programme page and in the calendar feed."""
+    session = Session.objects.select_for_update().select_related("phase__programme").get(pk=session.pk)
+    if session.status == SessionStatus.PUBLISHED:
+        raise ValidationError("This session is already published")
+    if session.is_cancelled:
+        raise ValidationError("A cancelled session cannot be published. Duplicate it to run it again")
+    if session.starts_at <= timezone.now():
+        raise ValidationError("This session has already started, so it cannot be published")
+    if session.phase.kind == PhaseKind.ROLLOUT and not pilot_allows_rollout(session.phase.programme):
+        raise ValidationError(
+            "Rollout sessions can be published only after the pilot decision is recorded as “go” or “go with changes”"
+        )
+    session.status = SessionStatus.PUBLISHED
+    session.published_at = timezone.now()
+    session.save(update_fields=["status", "published_at", "updated_at"])
+    audit.record(
+        actor=actor, action="session.publish", obj=session, before={"status": "draft"}, after={"status": "published"}
+    )
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, actor, session: Session, reason: str) -> Session:
+    """Cancels without deleting: the session keeps its history, shows as cancelled, and its
+    calendar event is cancelled (same UID, SEQUENCE + 1)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    reason = reason.strip()
+    if session.is_cancelled:
+        raise ValidationError("This session is already cancelled")
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason for cancelling"})
+    before = {"status": session.status, "sequence": session.sequence}
+    if session.status == SessionStatus.PUBLISHED:
+        session.sequence += 1
+    session.status = SessionStatus.CANCELLED
+    session.cancellation_reason = reason
+    session.cancelled_at = timezone.now()
+    session.save(update_fields=["status", "cancellation_reason", "cancelled_at", "sequence", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="session.cancel",
+        obj=session,
+        before=before,
+        after={"status": session.status, "sequence": session.sequence, "cancellation_reason": reason},
+    )
+    return session
+
+
+@transaction.atomic
+def add_cost_line(*, actor, session: Session, category: str, description: str, amount: Decimal) -> CostLine:
+    if amount < 0:
+        raise ValidationError({"amount": "The amount must be £0 or more"})
+    line = CostLine.objects.create(session=session, category=category, description=description, amount=amount)
+    audit.record(
+        actor=actor,
+        action="cost_line.add",
+        obj=session,
+        after={"category": category, "description": description, "amount": amount},
+    )
+    return line
+
+
+@transaction.atomic
+def remove_cost_line(*, actor, cost_line: CostLine) -> None:
+    session = cost_line.session
+    audit.record(
+        actor=actor,
+        action="cost_line.remove",
+        obj=session,
+        before={"category": cost_line.category, "description": cost_line.description, "amount": cost_line.amount},
+    )
+    cost_line.delete()
+
+
+def _save_reference(*, actor, instance, action_prefix: str, data: dict, audit_fields: list[str]):
+    before = audit.snapshot(instance, audit_fields) if instance.pk else {}
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    creating = instance.pk is None
+    instance.save()
+    after = audit.snapshot(instance, audit_fields)
+    old, new = audit.changed(before, after)
+    if new:
+        audit.record(
+            actor=actor,
+            action=f"{action_prefix}.{'create' if creating else 'update'}",
+            obj=instance,
+            before=old,
+            after=new,
+        )
+    return instance
+
+
+VENUE_FIELDS = ["name", "address", "town", "postcode", "region", "capacity", "accessibility"]
+FACILITATOR_FIELDS = ["name", "job_title", "organisation", "network", "email", "biography"]
+
+
+@transaction.atomic
+def save_venue(*, actor, venue: Venue | None = None, **data) -> Venue:
+    return _save_reference(
+        actor=actor, instance=venue or Venue(), action_prefix="venue", data=data, audit_fields=VENUE_FIELDS
+    )
+
+
+@transaction.atomic
+def save_facilitator(*, actor, facilitator: Facilitator | None = None, **data) -> Facilitator:
+    return _save_reference(
+        actor=actor,
+        instance=facilitator or Facilitator(),
+        action_prefix="facilitator",
+        data=data,
+        audit_fields=FACILITATOR_FIELDS,
+    )
+
+
+@transaction.atomic
+def record_pilot_decision(
+    *, actor, programme: Programme, outcome: str, rationale: str, decided_on: datetime.date
+) -> PilotDecision:
+    """Records (or revises) the decision that follows the pilot evaluation. A "go" or
+    "go with changes" lets rollout sessions be published."""
+    rationale = rationale.strip()
+    if not rationale:
+        raise ValidationError({"rationale": "Enter the rationale for the decision"})
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": "The decision date must be today or in the past"})
+    existing = PilotDecision.objects.select_for_update().filter(programme=programme).first()
+    before = audit.snapshot(existing, ["outcome", "rationale", "decided_on", "decided_by"]) if existing else {}
+    decision, _ = PilotDecision.objects.update_or_create(
+        programme=programme,
+        defaults={"outcome": outcome, "rationale": rationale, "decided_on": decided_on, "decided_by": actor},
+    )
+    after = audit.snapshot(decision, ["outcome", "rationale", "decided_on", "decided_by"])
+    old, new = audit.changed(before, after)
+    audit.record(actor=actor, action="pilot_decision.record", obj=decision, before=old, after=new)
+    return decision
+
+
+@transaction.atomic
+def grant_staff_role(*, email: str, role: str, actor=None) -> tuple[object, bool]:
+    """Creates (or finds) the account for email and gives it the organiser or evaluator role.
+    Sign-in is by emailed code, so the account has no usable password. When the role is new,
+    a welcome email explaining how to sign in is sent after commit. Returns (user, granted)."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.validators import validate_email
+
+    from summits.roles import ROLES
+    from summits.tasks import send_staff_welcome_email
+
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": f"{email!r} is not a valid email address"}) from None
+    if role not in ROLES:
+        raise ValidationError({"role": f"Role must be one of: {', '.join(sorted(ROLES))}"})
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(username=email, email=email, is_active=True)
+        user.set_unusable_password()
+        user.save()
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    group = Group.objects.get(name=ROLES[role])
+    if user.groups.filter(pk=group.pk).exists():
+        return user, False
+    user.groups.add(group)
+    audit.record(actor=actor, action="staff.grant_role", obj=user, after={"email": email, "role": role})
+    transaction.on_commit(lambda: send_staff_welcome_email.enqueue(user.pk, role))
+    return user, True

@@ -1,0 +1,41 @@
+import os
+
+import pytest
+
+# Live-server browser tests call the ORM from Playwright's event loop thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from tests import factories  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = "https://workshops.example.nhs.uk"
+    settings.SITE_DOMAIN = "workshops.example.nhs.uk"
+
+
+@pytest.fixture
+def organiser(db):
+    return factories.staff_user("organiser@example.nhs.uk", role="organiser")
+
+
+@pytest.fixture
+def evaluator(db):
+    return factories.staff_user("evaluator@example.nhs.uk", role="evaluator")
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(organiser)
+    return client
+
+
+@pytest.fixture
+def evaluator_client(client, evaluator):
+    client.force_login(evaluator)
+    return client
+
+
+@pytest.fixture
+def programme(db):
+    return factories.programme()

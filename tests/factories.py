@@ -1,0 +1,118 @@
+"""Plain functions that build valid objects with sensible defaults; keyword arguments override."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from summits.enums import PhaseKind, PilotDecisionOutcome, Region, SessionStatus, Theme
+from summits.models import CostLine, Facilitator, FocusArea, Phase, PilotDecision, Programme, Session, Venue
+from summits.roles import ROLES
+
+_counter = itertools.count(1)
+
+
+def london(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
+
+
+def staff_user(email: str, *, role: str | None = None):
+    user = get_user_model().objects.create_user(username=email, email=email)
+    user.set_unusable_password()
+    user.save()
+    if role:
+        user.groups.add(Group.objects.get(name=ROLES[role]))
+    return user
+
+
+def programme(**overrides) -> Programme:
+    n = next(_counter)
+    values = {"name": f"Digital Leadership Workshops {n}", "slug": f"dlw-{n}"}
+    values.update(overrides)
+    return Programme.objects.create(**values)
+
+
+def phase(*, programme: Programme | None = None, kind: str = PhaseKind.PILOT, **overrides) -> Phase:
+    today = timezone.localdate()
+    values = {
+        "programme": programme or globals()["programme"](),
+        "kind": kind,
+        "starts_on": today - datetime.timedelta(days=400),
+        "ends_on": today + datetime.timedelta(days=400),
+        "target_attendees": 120,
+    }
+    values.update(overrides)
+    return Phase.objects.create(**values)
+
+
+def venue(**overrides) -> Venue:
+    n = next(_counter)
+    values = {"name": f"Conference Centre {n}", "town": "Leeds", "region": Region.NORTH_EAST_AND_YORKSHIRE}
+    values.update(overrides)
+    return Venue.objects.create(**values)
+
+
+def facilitator(**overrides) -> Facilitator:
+    n = next(_counter)
+    values = {"name": f"Facilitator {n}", "network": "CIO network"}
+    values.update(overrides)
+    return Facilitator.objects.create(**values)
+
+
+def session(
+    *,
+    phase: Phase | None = None,
+    starts_at: datetime.datetime | None = None,
+    hours: int = 3,
+    focus_areas=(),
+    facilitators=(),
+    **overrides,
+) -> Session:
+    n = next(_counter)
+    starts_at = starts_at or timezone.now().replace(microsecond=0) + datetime.timedelta(days=30 + n)
+    values = {
+        "phase": phase or globals()["phase"](),
+        "code": f"S-{n:04d}",
+        "theme": Theme.POSSIBLE,
+        "title": f"The art of the possible {n}",
+        "starts_at": starts_at,
+        "ends_at": starts_at + datetime.timedelta(hours=hours),
+        "online_url": "https://meet.example.nhs.uk/session",
+        "capacity": 30,
+    }
+    values.update(overrides)
+    if values.get("status") == SessionStatus.PUBLISHED and "published_at" not in values:
+        values["published_at"] = timezone.now()
+    created = Session.objects.create(**values)
+    if focus_areas:
+        created.focus_areas.set(focus_areas)
+    if facilitators:
+        created.facilitators.set(facilitators)
+    return created
+
+
+def published_session(**overrides) -> Session:
+    return session(status=SessionStatus.PUBLISHED, **overrides)
+
+
+def cost_line(*, session: Session, amount: str = "100.00", **overrides) -> CostLine:
+    values = {"category": "venue", "description": "Room hire", "amount": Decimal(amount)}
+    values.update(overrides)
+    return CostLine.objects.create(session=session, **values)
+
+
+def pilot_decision(*, programme: Programme, outcome: str = PilotDecisionOutcome.GO, decided_by=None) -> PilotDecision:
+    return PilotDecision.objects.create(
+        programme=programme,
+        outcome=outcome,
+        rationale="The pilot met its criteria.",
+        decided_by=decided_by or staff_user(f"decider{next(_counter)}@example.nhs.uk"),
+        decided_on=timezone.localdate(),
+    )
+
+
+def focus_area(number: int) -> FocusArea:
+    return FocusArea.objects.get(number=number)
