@@ -18,6 +18,16 @@ def _local_parts(moment: datetime.datetime | None) -> tuple[datetime.date | None
     return local.date(), local.time().replace(second=0, microsecond=0)
 
 
+class SessionCodeField(forms.CharField):
+    """Session codes are capitals; accept what people type (" pil-pos-01 ") and normalise it
+    before validating."""
+
+    default_validators = [session_code_validator]
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
 class FocusAreaChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: FocusArea) -> str:
         return obj.name
@@ -116,11 +126,10 @@ class SessionForm(ServiceErrorsMixin, SessionTimesMixin, SessionPlaceMixin, form
         empty_label=None,
         error_messages={"required": "Choose the phase"},
     )
-    code = forms.CharField(
+    code = SessionCodeField(
         label="Session code",
         max_length=20,
         help_text="A short unique code, for example PIL-POS-01",
-        validators=[session_code_validator],
         error_messages={"required": "Enter a session code"},
     )
     theme = forms.ChoiceField(
@@ -181,9 +190,6 @@ class SessionForm(ServiceErrorsMixin, SessionTimesMixin, SessionPlaceMixin, form
         "registration_closes_time",
     ]
 
-    def clean_code(self) -> str:
-        return self.cleaned_data["code"].strip().upper()
-
     def clean(self):
         data = super().clean()
         data["registration_opens_at"] = self._optional_moment("registration_opens", "registration opens")
@@ -237,10 +243,9 @@ class RescheduleForm(ServiceErrorsMixin, SessionTimesMixin, SessionPlaceMixin, f
 
 
 class DuplicateForm(ServiceErrorsMixin, forms.Form):
-    code = forms.CharField(
+    code = SessionCodeField(
         label="New session code",
         max_length=20,
-        validators=[session_code_validator],
         help_text="A short unique code, for example ROL-POS-07",
         error_messages={"required": "Enter a code for the new session"},
     )
@@ -252,9 +257,6 @@ class DuplicateForm(ServiceErrorsMixin, forms.Form):
         label="End time", help_text="Use the 24-hour clock", error_messages={"required": "Enter the end time"}
     )
     service_field_map = {"starts_at": "date", "ends_at": "end_time", "venue": None, "facilitators": None}
-
-    def clean_code(self) -> str:
-        return self.cleaned_data["code"].strip().upper()
 
     def clean(self):
         data = super().clean()
