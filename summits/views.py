@@ -39,7 +39,7 @@ class OrganiserRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(content, content_type=calendar.ICS_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
