@@ -1,6 +1,6 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.conf import settings
 
 from config.email import send_templated_email
 

@@ -353,3 +353,19 @@ class SessionFilterForm(forms.Form):
         help_text="For example, 2026-03",
         error_messages={"invalid": "Enter the month as year and month, like 2026-03"},
     )
+
+
+class PhaseForm(ServiceErrorsMixin, forms.Form):
+    starts_on = NHSDateField(label="Start date", error_messages={"required": "Enter the start date"})
+    ends_on = NHSDateField(label="End date", error_messages={"required": "Enter the end date"})
+    target_attendees = forms.IntegerField(
+        label="Target number of attendees",
+        min_value=0,
+        help_text="The prospective number of leaders this phase aims to reach",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-5"}),
+        error_messages={
+            "required": "Enter the target number of attendees",
+            "invalid": "The target must be a whole number, like 150",
+            "min_value": "The target must be 0 or more",
+        },
+    )

@@ -450,3 +450,35 @@ def grant_staff_role(*, email: str, role: str, actor=None) -> tuple[object, bool
     audit.record(actor=actor, action="staff.grant_role", obj=user, after={"email": email, "role": role})
     transaction.on_commit(lambda: send_staff_welcome_email.enqueue(user.pk, role))
     return user, True
+
+
+@transaction.atomic
+def update_phase(
+    *, actor, phase: Phase, starts_on: datetime.date, ends_on: datetime.date, target_attendees: int
+) -> Phase:
+    """Changes a phase's dates or target. Refused if a session (not cancelled) would fall outside."""
+    phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The end date must be the same as or after the start date"})
+    if target_attendees < 0:
+        raise ValidationError({"target_attendees": "The target must be 0 or more"})
+    tz = timezone.get_default_timezone()
+    outside = [
+        session.code
+        for session in phase.sessions.not_cancelled().order_by("starts_at")
+        if not (
+            starts_on <= timezone.localtime(session.starts_at, tz).date()
+            and timezone.localtime(session.ends_at, tz).date() <= ends_on
+        )
+    ]
+    if outside:
+        raise ValidationError(
+            {"starts_on": f"These sessions would fall outside the new dates: {', '.join(outside)}. Move them first"}
+        )
+    before = audit.snapshot(phase, ["starts_on", "ends_on", "target_attendees"])
+    phase.starts_on, phase.ends_on, phase.target_attendees = starts_on, ends_on, target_attendees
+    phase.save(update_fields=["starts_on", "ends_on", "target_attendees"])
+    old, new = audit.changed(before, audit.snapshot(phase, ["starts_on", "ends_on", "target_attendees"]))
+    if new:
+        audit.record(actor=actor, action="phase.update", obj=phase, before=old, after=new)
+    return phase

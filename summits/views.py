@@ -18,13 +18,14 @@ from summits.forms import (
     CostLineForm,
     DuplicateForm,
     FacilitatorForm,
+    PhaseForm,
     PilotDecisionForm,
     RescheduleForm,
     SessionFilterForm,
     SessionForm,
     VenueForm,
 )
-from summits.models import CostLine, Facilitator, Session, Venue
+from summits.models import CostLine, Facilitator, Phase, Session, Venue
 
 MANAGE = "summits.manage_programme"
 
@@ -415,7 +416,32 @@ class VenueUpdateView(VenueMixin, ReferenceFormView):
     pass
 
 
-# Organisers: the pilot decision and the audit log -------------------------------------
+# Organisers: phases, the pilot decision and the audit log -------------------------------------
+
+
+class PhaseUpdateView(OrganiserRequiredMixin, View):
+    template_name = "summits/phase_form.html"
+
+    def render_form(self, form, phase):
+        return render(self.request, self.template_name, {"form": form, "phase": phase})
+
+    def get(self, request, pk: int):
+        phase = get_object_or_404(Phase.objects.select_related("programme"), pk=pk)
+        initial = {"starts_on": phase.starts_on, "ends_on": phase.ends_on, "target_attendees": phase.target_attendees}
+        return self.render_form(PhaseForm(initial=initial), phase)
+
+    def post(self, request, pk: int):
+        phase = get_object_or_404(Phase.objects.select_related("programme"), pk=pk)
+        form = PhaseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_phase(actor=request.user, phase=phase, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, f"{phase.get_kind_display()} phase updated")
+                return redirect(reverse("summits:dashboard") + f"?programme={phase.programme.slug}")
+        return self.render_form(form, phase)
 
 
 class PilotDecisionView(OrganiserRequiredMixin, View):
