@@ -1,10 +1,40 @@
+from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """No open sign-up: organisers and evaluators are created by an admin or `create_staff`,
-    and attendees get their account from their invitation (a later capability)."""
+    and attendees get their account from their invitation (a later capability).
+    Error messages are in NHS.UK style: say what happened and what to do."""
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "incorrect_code": "The code is not right, or it has expired. Check the email we sent, or ask for a new code",
+        "too_many_login_attempts": "Too many attempts to sign in. Wait a few minutes, then try again",
+        "rate_limited": "You have asked for too many codes. Wait a minute, then try again",
+        "unknown_email": "We do not have an account for this email address",
+    }
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def clean_email(self, email: str) -> str:
+        return super().clean_email(email).strip().lower()
+
+
+class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages.update(
+            {
+                "required": "Enter your email address",
+                "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
+            }
+        )
+
+
+class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].error_messages["required"] = "Enter the sign-in code we emailed you"

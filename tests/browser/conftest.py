@@ -46,6 +46,17 @@ def site(page, live_server):
         lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort(),
     )
     page.set_default_timeout(10_000)
+    # Scripts blocked by the content security policy, or failing, are bugs: collect them.
+    page.script_problems = []
+    page.on("pageerror", lambda error: page.script_problems.append(str(error)))
+    page.on(
+        "console",
+        lambda message: page.script_problems.append(message.text)
+        # Requests we abort (fonts from assets.nhs.uk) log "Failed to load resource"; anything
+        # else, such as a script the content security policy blocked, is a bug.
+        if message.type == "error" and not message.text.startswith("Failed to load resource")
+        else None,
+    )
     return page
 
 
@@ -55,3 +66,4 @@ def assert_accessible(page) -> None:
     result = page.evaluate("o => axe.run(document, o)", {"runOnly": {"type": "tag", "values": AXE_TAGS}})
     violations = [f"{v['id']}: {v['help']} at {[node['target'] for node in v['nodes']]}" for v in result["violations"]]
     assert violations == [], f"{page.url}\n" + "\n".join(violations)
+    assert getattr(page, "script_problems", []) == []

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from summits.enums import PhaseKind, SessionStatus
 from summits.models import Session
@@ -74,7 +75,7 @@ def test_organiser_creates_fixes_clash_publishes_and_finds_session_on_public_pag
     fill_session_form(site, code="pil-how-01", day=day, start="11:00", end="13:00", venue=str(venue))
     site.get_by_role("button", name="Create draft session").click()
     summary = site.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Quarry House Learning Centre, Leeds is already booked for PIL-POS-01" in summary.inner_text()
     assert site.title().startswith("Error: ")
     # What the organiser typed is kept.
