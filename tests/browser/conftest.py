@@ -51,11 +51,13 @@ def site(page, live_server):
     page.on("pageerror", lambda error: page.script_problems.append(str(error)))
     page.on(
         "console",
-        lambda message: page.script_problems.append(message.text)
-        # Requests we abort (fonts from assets.nhs.uk) log "Failed to load resource"; anything
-        # else, such as a script the content security policy blocked, is a bug.
-        if message.type == "error" and not message.text.startswith("Failed to load resource")
-        else None,
+        lambda message: (
+            page.script_problems.append(message.text)
+            # Requests we abort (fonts from assets.nhs.uk) log "Failed to load resource"; anything
+            # else, such as a script the content security policy blocked, is a bug.
+            if message.type == "error" and not message.text.startswith("Failed to load resource")
+            else None
+        ),
     )
     return page
 
