@@ -64,13 +64,14 @@ class NHSTimeWidget(forms.MultiWidget):
 
 
 def _whole_numbers(values, names, label) -> list[int] | None:
-    if all(v in (None, "") for v in values):
+    values = [str(v).strip() if v is not None else "" for v in values]
+    if all(v == "" for v in values):
         return None
-    missing = [name for v, name in zip(values, names, strict=True) if v in (None, "")]
+    missing = [f"{'an' if name == 'hour' else 'a'} {name}" for v, name in zip(values, names, strict=True) if v == ""]
     if missing:
-        raise forms.ValidationError(f"{label} must include a {' and a '.join(missing)}", code="incomplete")
+        raise forms.ValidationError(f"{label} must include {' and '.join(missing)}", code="incomplete")
     try:
-        return [int(str(v).strip()) for v in values]
+        return [int(v) for v in values]
     except ValueError:
         raise forms.ValidationError(f"{label} must be real numbers", code="invalid") from None
 

@@ -8,6 +8,7 @@ import datetime
 import decimal
 
 from django.db import models
+from django.utils import timezone
 
 from summits.models import AuditEntry
 
@@ -15,6 +16,10 @@ from summits.models import AuditEntry
 def _plain(value):
     if isinstance(value, models.Model):
         return str(value)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # One zone for every entry, so a value read from the database (UTC) and the same
+        # value from a form (Europe/London) compare equal.
+        return timezone.localtime(value).isoformat()
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -42,7 +47,7 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict:
 def changed(before: dict, after: dict) -> tuple[dict, dict]:
     """Only the keys whose values differ, for a compact before/after."""
     keys = [key for key in after if before.get(key) != after.get(key)]
-    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+    return {key: before[key] for key in keys if key in before}, {key: after[key] for key in keys}
 
 
 def record(

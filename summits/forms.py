@@ -119,7 +119,7 @@ class SessionPlaceMixin(forms.Form):
         return data
 
 
-class SessionForm(ServiceErrorsMixin, SessionTimesMixin, SessionPlaceMixin, forms.Form):
+class SessionForm(SessionTimesMixin, SessionPlaceMixin, ServiceErrorsMixin, forms.Form):
     phase = forms.ModelChoiceField(
         queryset=Phase.objects.select_related("programme").order_by("programme__name", "starts_on"),
         label="Phase",
@@ -236,7 +236,7 @@ class SessionForm(ServiceErrorsMixin, SessionTimesMixin, SessionPlaceMixin, form
         }
 
 
-class RescheduleForm(ServiceErrorsMixin, SessionTimesMixin, SessionPlaceMixin, forms.Form):
+class RescheduleForm(SessionTimesMixin, SessionPlaceMixin, ServiceErrorsMixin, forms.Form):
     @classmethod
     def initial_from(cls, session: Session) -> dict:
         return {**SessionTimesMixin.initial_from(session), "venue": session.venue_id, "online_url": session.online_url}

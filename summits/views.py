@@ -369,7 +369,9 @@ class ReferenceFormView(OrganiserRequiredMixin, View):
         form = self.form_class(request.POST, instance=instance)
         if form.is_valid():
             try:
-                saved = self.save(instance, {name: form.cleaned_data[name] for name in form.Meta.fields})
+                # The ModelForm has already copied the input onto `instance`; the service gets a
+                # fresh copy so its audit entry sees the values before the change.
+                saved = self.save(self.get_object(pk), {name: form.cleaned_data[name] for name in form.Meta.fields})
             except ValidationError as error:
                 form.add_service_error(error)
             else:

@@ -34,14 +34,18 @@ def seed_focus_areas(apps, schema_editor):
 
 def create_roles(apps, schema_editor):
     # Permissions are normally created after migrations run; create them now so the
-    # groups can hold them.
+    # groups can hold them. (The models_module trick works on the historical app registry
+    # that migrations get, never on the real one.)
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    grant_role_permissions(apps)
 
+
+def grant_role_permissions(apps):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for group_name, codes in (("Organiser", ORGANISER_PERMISSIONS), ("Evaluator", EVALUATOR_PERMISSIONS)):

@@ -14,9 +14,7 @@ from summits.models import Session
 from tests import factories
 from tests.browser.conftest import assert_accessible
 
-# serialized_rollback: live-server tests flush the database; this restores the focus areas and
-# roles that migrations seed.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_in_by_code(page, base_url: str, email: str, next_path: str) -> None:

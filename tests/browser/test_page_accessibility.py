@@ -12,9 +12,7 @@ from summits.enums import PhaseKind, PilotDecisionOutcome
 from tests import factories
 from tests.browser.conftest import assert_accessible
 
-# serialized_rollback: live-server tests flush the database; this restores the focus areas and
-# roles that migrations seed.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_in(page, live_server, user) -> None:

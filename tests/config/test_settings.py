@@ -1,0 +1,187 @@
+"""The settings helpers fail loudly on bad values; production settings are strict."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings import BASE_DIR, database_from_url, env_bool, env_int, env_list, env_str
+
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+}
+
+
+def test_database_from_url_reads_an_absolute_sqlite_path():
+    assert database_from_url("sqlite:////var/lib/dlw/db.sqlite3") == {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": Path("/var/lib/dlw/db.sqlite3"),
+        "OPTIONS": SQLITE_OPTIONS,
+    }
+
+
+def test_database_from_url_reads_a_relative_sqlite_path():
+    assert database_from_url("sqlite:///data/db.sqlite3")["NAME"] == Path("data/db.sqlite3")
+
+
+def test_database_from_url_defaults_sqlite_to_the_project_database():
+    assert database_from_url("sqlite://")["NAME"] == BASE_DIR / "db.sqlite3"
+
+
+def test_database_from_url_reads_a_postgres_url(monkeypatch):
+    monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
+
+    assert database_from_url("postgres://dlw:s%40cret@db.example.nhs.uk:6543/workshops") == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "workshops",
+        "USER": "dlw",
+        "PASSWORD": "s@cret",
+        "HOST": "db.example.nhs.uk",
+        "PORT": "6543",
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql", "pgsql"])
+def test_database_from_url_accepts_each_postgres_scheme(monkeypatch, scheme):
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "0")
+
+    config = database_from_url(f"{scheme}://postgres@127.0.0.1/test")
+
+    assert (config["ENGINE"], config["NAME"], config["USER"], config["PASSWORD"], config["HOST"], config["PORT"]) == (
+        "django.db.backends.postgresql",
+        "test",
+        "postgres",
+        "",
+        "127.0.0.1",
+        "",
+    )
+    assert config["CONN_MAX_AGE"] == 0
+
+
+def test_database_from_url_refuses_postgres_without_a_database_name():
+    with pytest.raises(ImproperlyConfigured):
+        database_from_url("postgres://postgres@127.0.0.1:5432/")
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/dlw", "db.sqlite3", "oracle://x/y"])
+def test_database_from_url_refuses_an_unsupported_scheme(url):
+    with pytest.raises(ImproperlyConfigured):
+        database_from_url(url)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", True), ("true", True), ("Yes", True), (" ON ", True), ("0", False), ("false", False), ("No", False)],
+)
+def test_env_bool_reads_common_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("DLW_FLAG", raw)
+
+    assert env_bool("DLW_FLAG", not expected) is expected
+
+
+@pytest.mark.parametrize("raw", [None, ""])
+def test_env_bool_unset_or_empty_gives_the_default(monkeypatch, raw):
+    monkeypatch.delenv("DLW_FLAG", raising=False)
+    if raw is not None:
+        monkeypatch.setenv("DLW_FLAG", raw)
+
+    assert env_bool("DLW_FLAG", True) is True
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "enabled"])
+def test_env_bool_refuses_a_bad_value(monkeypatch, raw):
+    monkeypatch.setenv("DLW_FLAG", raw)
+
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("DLW_FLAG", False)
+
+
+def test_env_int_reads_a_number_and_refuses_words(monkeypatch):
+    monkeypatch.setenv("DLW_NUMBER", "42")
+    assert env_int("DLW_NUMBER", 1) == 42
+
+    monkeypatch.setenv("DLW_NUMBER", "forty-two")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("DLW_NUMBER", 1)
+
+
+def test_env_int_unset_gives_the_default(monkeypatch):
+    monkeypatch.delenv("DLW_NUMBER", raising=False)
+
+    assert env_int("DLW_NUMBER", 7) == 7
+
+
+def test_env_str_without_value_or_default_refuses(monkeypatch):
+    monkeypatch.delenv("DLW_TEXT", raising=False)
+
+    with pytest.raises(ImproperlyConfigured):
+        env_str("DLW_TEXT")
+    assert env_str("DLW_TEXT", "fallback") == "fallback"
+
+
+def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
+    monkeypatch.setenv("DLW_HOSTS", " a.example , b.example,,")
+
+    assert env_list("DLW_HOSTS") == ["a.example", "b.example"]
+
+
+def test_settings_use_london_time_and_immediate_tasks_in_tests():
+    assert (settings.TIME_ZONE, settings.USE_TZ) == ("Europe/London", True)
+    assert settings.TASKS["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
+    assert settings.LOGIN_URL == "account_request_login_code"
+    assert settings.ACCOUNT_LOGIN_BY_CODE_ENABLED is True
+
+
+def _import_settings(env: dict) -> subprocess.CompletedProcess:
+    """Imports config.settings in a fresh interpreter with exactly these variables."""
+    script = (
+        "import config.settings as s; "
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS, s.ALLOWED_HOSTS)"
+    )
+    clean = {"PATH": os.environ.get("PATH", ""), "DLW_TESTING": "false", **env}
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=clean, capture_output=True, text=True, check=False
+    )
+
+
+def test_settings_without_debug_need_a_secret_key():
+    result = _import_settings({"DEBUG": "false"})
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: Set the SECRET_KEY environment variable."
+    )
+
+
+def test_settings_without_debug_refuse_a_short_secret_key():
+    result = _import_settings({"DEBUG": "false", "SECRET_KEY": "short"})
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY must be a long random value when DEBUG is off."
+    )
+
+
+def test_settings_without_debug_are_strict():
+    result = _import_settings({"DEBUG": "false", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "workshops.example.nhs.uk"})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False True True True 31536000 ['workshops.example.nhs.uk']"
+
+
+def test_settings_refuse_a_bad_debug_value():
+    result = _import_settings({"DEBUG": "sometimes"})
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: DEBUG must be true or false, not 'sometimes'."
+    )

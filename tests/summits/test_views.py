@@ -1,0 +1,945 @@
+"""Scheduling pages: who may see each organiser page, the public programme, calendar
+downloads, the organisers' forms end to end, and query counts on every list page."""
+
+import datetime
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
+
+from summits import audit
+from summits.enums import PhaseKind, PilotDecisionOutcome, Region, SessionStatus
+from summits.models import AuditEntry, CostLine, Facilitator, PilotDecision, Session, Venue
+from tests import factories
+from tests.factories import london
+
+pytestmark = pytest.mark.django_db
+
+YEAR = timezone.localdate().year + 1
+SIGN_IN = "/accounts/login/code/"
+
+
+# Permissions on every organiser page -------------------------------------------------------
+
+
+@pytest.fixture
+def objects(programme):
+    """One of everything an organiser URL can point at."""
+    phase = factories.phase(
+        programme=programme,
+        kind=PhaseKind.PILOT,
+        starts_on=datetime.date(YEAR, 1, 1),
+        ends_on=datetime.date(YEAR, 6, 30),
+    )
+    session = factories.session(phase=phase, code="PIL-POS-01", starts_at=london(YEAR, 3, 10, 9))
+    return {
+        "phase": phase,
+        "session": session,
+        "cost_line": factories.cost_line(session=session),
+        "facilitator": factories.facilitator(),
+        "venue": factories.venue(),
+    }
+
+
+GET_PAGES = [
+    "summits:dashboard",
+    "summits:session-list",
+    "summits:session-calendar",
+    "summits:session-calendar-month",
+    "summits:session-create",
+    "summits:session-detail",
+    "summits:session-edit",
+    "summits:session-duplicate",
+    "summits:session-reschedule",
+    "summits:session-cancel",
+    "summits:facilitator-list",
+    "summits:facilitator-create",
+    "summits:facilitator-edit",
+    "summits:venue-list",
+    "summits:venue-create",
+    "summits:venue-edit",
+    "summits:phase-edit",
+    "summits:pilot-decision",
+    "summits:audit-log",
+]
+POST_ONLY = ["summits:session-publish", "summits:cost-line-add", "summits:cost-line-delete"]
+POST_DATA = {"summits:cost-line-add": {"category": "catering", "description": "Lunch", "amount": "320.00"}}
+
+
+def organiser_url(name: str, objects: dict) -> str:
+    session_pk = {"pk": objects["session"].pk}
+    kwargs = {
+        "summits:session-calendar-month": {"year": YEAR, "month": 3},
+        "summits:session-detail": session_pk,
+        "summits:session-edit": session_pk,
+        "summits:session-duplicate": session_pk,
+        "summits:session-reschedule": session_pk,
+        "summits:session-cancel": session_pk,
+        "summits:session-publish": session_pk,
+        "summits:cost-line-add": session_pk,
+        "summits:cost-line-delete": {"pk": objects["cost_line"].pk},
+        "summits:facilitator-edit": {"pk": objects["facilitator"].pk},
+        "summits:venue-edit": {"pk": objects["venue"].pk},
+        "summits:phase-edit": {"pk": objects["phase"].pk},
+    }.get(name, {})
+    return reverse(name, kwargs=kwargs)
+
+
+def test_every_organiser_url_is_covered():
+    from summits.urls import urlpatterns
+
+    public = {"programme", "public-session-detail", "session-ics", "programme-feed"}
+    names = {f"summits:{pattern.name}" for pattern in urlpatterns if pattern.name not in public}
+
+    assert names == set(GET_PAGES) | set(POST_ONLY)
+
+
+@pytest.mark.parametrize("name", GET_PAGES + POST_ONLY)
+def test_organiser_page_sends_anonymous_people_to_sign_in(client, objects, name):
+    url = organiser_url(name, objects)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url == f"{SIGN_IN}?next={url}"
+
+
+@pytest.mark.parametrize("name", POST_ONLY)
+def test_organiser_action_sends_anonymous_posts_to_sign_in(client, objects, name):
+    url = organiser_url(name, objects)
+
+    response = client.post(url, POST_DATA.get(name, {}))
+
+    assert response.status_code == 302
+    assert response.url == f"{SIGN_IN}?next={url}"
+    assert CostLine.objects.count() == 1
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.fixture(params=["evaluator", "no role"])
+def wrong_role_client(request, client, evaluator):
+    user = evaluator if request.param == "evaluator" else factories.staff_user("attendee@example.nhs.uk")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("name", GET_PAGES + POST_ONLY)
+def test_organiser_page_refuses_other_roles(wrong_role_client, objects, name):
+    response = wrong_role_client.get(organiser_url(name, objects))
+
+    assert response.status_code == 403
+    assertNotContains(response, "PIL-POS-01", status_code=403)
+
+
+@pytest.mark.parametrize("name", GET_PAGES + POST_ONLY)
+def test_organiser_page_refuses_posts_from_other_roles(wrong_role_client, objects, name):
+    response = wrong_role_client.post(organiser_url(name, objects), POST_DATA.get(name, {}))
+
+    assert response.status_code == 403
+    assert Session.objects.get().status == SessionStatus.DRAFT
+    assert CostLine.objects.count() == 1
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_organiser_page_opens_for_organisers(organiser_client, objects, name):
+    response = organiser_client.get(organiser_url(name, objects))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("summits:session-publish", "detail"),
+        ("summits:cost-line-add", "detail#costs"),
+        ("summits:cost-line-delete", "detail#costs"),
+    ],
+)
+def test_organiser_action_redirects_organisers_to_the_session(organiser_client, objects, name, expected):
+    response = organiser_client.post(organiser_url(name, objects), POST_DATA.get(name, {}))
+
+    detail = reverse("summits:session-detail", kwargs={"pk": objects["session"].pk})
+    assert response.status_code == 302
+    assert response.url == (detail + "#costs" if expected.endswith("#costs") else detail)
+
+
+@pytest.mark.parametrize("name", POST_ONLY)
+def test_organiser_action_refuses_get(organiser_client, objects, name):
+    response = organiser_client.get(organiser_url(name, objects))
+
+    assert response.status_code == 405
+
+
+def test_pilot_decision_page_without_a_programme_is_404(organiser_client):
+    response = organiser_client.get(reverse("summits:pilot-decision"))
+
+    assert response.status_code == 404
+
+
+def test_session_calendar_refuses_a_month_that_does_not_exist(organiser_client):
+    response = organiser_client.get(reverse("summits:session-calendar-month", kwargs={"year": YEAR, "month": 13}))
+
+    assert response.status_code == 404
+
+
+def test_session_pages_404_for_an_unknown_session(organiser_client):
+    assert organiser_client.get(reverse("summits:session-detail", kwargs={"pk": 999999})).status_code == 404
+    assert organiser_client.get(reverse("summits:session-edit", kwargs={"pk": 999999})).status_code == 404
+
+
+# The public programme page -----------------------------------------------------------------
+
+
+def test_programme_page_shows_published_upcoming_sessions_grouped_by_month(client):
+    now = timezone.now()
+    factories.published_session(code="NEXT-MONTH", starts_at=london(YEAR, 2, 3, 9))
+    factories.published_session(code="FIRST", starts_at=london(YEAR, 1, 12, 9))
+    factories.published_session(code="SAME-MONTH", starts_at=london(YEAR, 1, 20, 9))
+    factories.session(code="DRAFT", starts_at=london(YEAR, 1, 13, 9))
+    factories.published_session(code="PAST", starts_at=now - datetime.timedelta(days=3))
+    factories.session(
+        code="CANCELLED",
+        starts_at=london(YEAR, 1, 14, 9),
+        status=SessionStatus.CANCELLED,
+        cancellation_reason="Snow",
+        published_at=now,
+    )
+
+    response = client.get(reverse("summits:programme"))
+
+    assert response.status_code == 200
+    assertTemplateUsed(response, "summits/programme.html")
+    assert [(group.month, [s.code for s in group.sessions]) for group in response.context["months"]] == [
+        (datetime.date(YEAR, 1, 1), ["FIRST", "SAME-MONTH"]),
+        (datetime.date(YEAR, 2, 1), ["NEXT-MONTH"]),
+    ]
+    assertContains(response, f"January {YEAR}")
+    assertContains(response, f"February {YEAR}")
+    assertContains(response, reverse("summits:public-session-detail", kwargs={"code": "FIRST"}))
+    for hidden in ("DRAFT", "PAST", "CANCELLED"):
+        assertNotContains(response, reverse("summits:public-session-detail", kwargs={"code": hidden}))
+
+
+def test_programme_page_shows_place_focus_areas_and_places_left(client):
+    venue = factories.venue(name="Quarry House", town="Leeds")
+    factories.published_session(
+        code="IN-LEEDS", venue=venue, online_url="", capacity=35, focus_areas=[factories.focus_area(4)]
+    )
+    factories.published_session(code="ONLINE-ONLY", capacity=80)
+
+    response = client.get(reverse("summits:programme"))
+
+    assertContains(response, "Quarry House, Leeds")
+    assertContains(response, "Online")
+    assertContains(response, "Threats and risks")
+    assertContains(response, "35 of 35")
+    assertContains(response, "80 of 80")
+
+
+def test_programme_page_without_sessions_says_so(client):
+    response = client.get(reverse("summits:programme"))
+
+    assert response.status_code == 200
+    assert response.context["months"] == []
+
+
+def test_public_session_detail_shows_a_published_session(client):
+    session = factories.published_session(code="PIL-POS-01", title="The art of the possible")
+
+    response = client.get(reverse("summits:public-session-detail", kwargs={"code": "PIL-POS-01"}))
+
+    assert response.status_code == 200
+    assert response.context["session"] == session
+    assertContains(response, "The art of the possible")
+    assertContains(response, reverse("summits:session-ics", kwargs={"code": "PIL-POS-01"}))
+
+
+@pytest.mark.parametrize("status", [SessionStatus.DRAFT, SessionStatus.CANCELLED])
+def test_public_session_detail_404s_for_sessions_never_published(client, status):
+    factories.session(code="HIDDEN", status=status, cancellation_reason="Not needed")
+
+    response = client.get(reverse("summits:public-session-detail", kwargs={"code": "HIDDEN"}))
+
+    assert response.status_code == 404
+
+
+def test_public_session_detail_shows_the_cancellation(client, organiser):
+    from summits import services
+
+    session = factories.published_session(code="PIL-POS-01")
+    services.cancel_session(actor=organiser, session=session, reason="The venue flooded; we will rearrange")
+
+    response = client.get(reverse("summits:public-session-detail", kwargs={"code": "PIL-POS-01"}))
+
+    assert response.status_code == 200
+    assert response.context["session"].is_cancelled is True
+    assertContains(response, "The venue flooded; we will rearrange")
+    assertContains(response, "cancelled")
+
+
+# Calendar downloads ------------------------------------------------------------------------
+
+
+def test_session_ics_is_a_calendar_file_with_a_name(client):
+    factories.published_session(code="PIL-POS-01")
+
+    response = client.get(reverse("summits:session-ics", kwargs={"code": "PIL-POS-01"}))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="PIL-POS-01.ics"'
+    lines = response.content.decode().split("\r\n")
+    assert lines[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"]
+    assert lines.count("METHOD:PUBLISH") == 1
+    assert lines.count("BEGIN:VEVENT") == 1
+
+
+def test_session_ics_404s_for_a_draft(client):
+    factories.session(code="DRAFT-01")
+
+    response = client.get(reverse("summits:session-ics", kwargs={"code": "DRAFT-01"}))
+
+    assert response.status_code == 404
+
+
+def test_programme_feed_is_a_calendar_file_with_a_name(client, programme):
+    phase = factories.phase(programme=programme)
+    factories.published_session(phase=phase)
+    factories.published_session(phase=phase)
+    factories.session(phase=phase)
+
+    response = client.get(reverse("summits:programme-feed", kwargs={"slug": programme.slug}))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="{programme.slug}.ics"'
+    assert response.content.decode().split("\r\n").count("BEGIN:VEVENT") == 2
+
+
+def test_programme_feed_404s_for_an_unknown_programme(client):
+    response = client.get(reverse("summits:programme-feed", kwargs={"slug": "no-such-programme"}))
+
+    assert response.status_code == 404
+
+
+# Creating and editing sessions through the pages ---------------------------------------------
+
+
+@pytest.fixture
+def pilot(programme):
+    return factories.phase(
+        programme=programme,
+        kind=PhaseKind.PILOT,
+        starts_on=datetime.date(YEAR, 1, 1),
+        ends_on=datetime.date(YEAR, 6, 30),
+    )
+
+
+def session_form(phase, **overrides) -> dict:
+    data = {
+        "phase": str(phase.pk),
+        "code": "PIL-POS-01",
+        "title": "The art of the possible",
+        "theme": "possible",
+        "summary": "",
+        "date_day": "12",
+        "date_month": "1",
+        "date_year": str(YEAR),
+        "start_time_hour": "09",
+        "start_time_minute": "00",
+        "end_time_hour": "12",
+        "end_time_minute": "00",
+        "venue": "",
+        "online_url": "https://meet.example.nhs.uk/pil-pos-01",
+        "region": "",
+        "capacity": "40",
+    }
+    data.update(overrides)
+    return data
+
+
+def flash(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_session_create_makes_a_draft_and_goes_to_it(organiser_client, organiser, pilot):
+    response = organiser_client.post(
+        reverse("summits:session-create"),
+        session_form(pilot, code="pil-pos-01", focus_areas=[str(factories.focus_area(1).pk)]),
+    )
+
+    session = Session.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("summits:session-detail", kwargs={"pk": session.pk})
+    assert (session.code, session.status, session.starts_at) == (
+        "PIL-POS-01",
+        SessionStatus.DRAFT,
+        london(YEAR, 1, 12, 9),
+    )
+    assert list(session.focus_areas.values_list("number", flat=True)) == [1]
+    assert flash(response) == ["Session PIL-POS-01 created as a draft"]
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.object_id) == (organiser, "session.create", str(session.pk))
+
+
+def test_session_create_with_errors_keeps_what_was_typed(organiser_client, pilot):
+    response = organiser_client.post(
+        reverse("summits:session-create"),
+        session_form(
+            pilot,
+            code="PIL-POS-99",
+            title="Typed title kept",
+            date_day="31",
+            date_month="2",
+            date_year="2026",
+            start_time_hour="25",
+            capacity="17",
+        ),
+    )
+
+    assert response.status_code == 200
+    assert Session.objects.count() == 0
+    assert response.context["form"].errors == {
+        "date": ["Date must be a real date"],
+        "start_time": ["Start time must be a real time on the 24-hour clock"],
+    }
+    assertContains(response, "There is a problem")
+    assertContains(response, 'class="nhsuk-error-summary"')
+    assertContains(response, 'href="#id_date_0">Date must be a real date</a>', html=False)
+    assertContains(response, 'value="PIL-POS-99"')
+    assertContains(response, 'value="Typed title kept"')
+    assertContains(response, 'name="date_day" value="31"')
+    assertContains(response, 'name="date_month" value="2"')
+    assertContains(response, 'name="start_time_hour" value="25"')
+    assertContains(response, 'value="17"')
+
+
+def test_session_create_shows_a_venue_clash_on_the_page(organiser_client, pilot):
+    venue = factories.venue(name="Quarry House", town="Leeds")
+    factories.session(phase=pilot, code="PIL-HOW-01", venue=venue, online_url="", starts_at=london(YEAR, 1, 12, 10))
+
+    response = organiser_client.post(
+        reverse("summits:session-create"), session_form(pilot, venue=str(venue.pk), online_url="")
+    )
+
+    message = (
+        f"Quarry House, Leeds is already booked for PIL-HOW-01 (12 January {YEAR}, 10:00 to 13:00). "
+        "Choose another venue or time"
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"venue": [message]}
+    assertContains(response, "There is a problem")
+    assertContains(response, message, count=2)  # in the error summary and by the field
+    assert Session.objects.count() == 1
+
+
+def test_session_create_shows_a_date_outside_the_phase_on_the_date(organiser_client, pilot):
+    response = organiser_client.post(reverse("summits:session-create"), session_form(pilot, date_month="9"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "date": [f"The session must take place within the pilot phase, 1 January {YEAR} to 30 June {YEAR}"]
+    }
+
+
+def test_session_create_shows_a_duplicate_code(organiser_client, pilot):
+    factories.session(phase=pilot, code="PIL-POS-01", starts_at=london(YEAR, 2, 2, 9))
+
+    response = organiser_client.post(reverse("summits:session-create"), session_form(pilot))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "code": ["Session code PIL-POS-01 is already used. Enter a different code"]
+    }
+
+
+def test_session_edit_of_published_session_raises_sequence_when_moved(organiser_client, pilot):
+    session = factories.published_session(phase=pilot, code="PIL-POS-01", starts_at=london(YEAR, 1, 12, 9))
+
+    response = organiser_client.post(
+        reverse("summits:session-edit", kwargs={"pk": session.pk}), session_form(pilot, start_time_hour="10")
+    )
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.starts_at, session.sequence, session.status) == (
+        london(YEAR, 1, 12, 10),
+        1,
+        SessionStatus.PUBLISHED,
+    )
+
+
+def test_session_edit_form_starts_with_the_session_values(organiser_client, pilot):
+    session = factories.session(phase=pilot, code="PIL-POS-01", title="Kept title", starts_at=london(YEAR, 5, 6, 9))
+
+    response = organiser_client.get(reverse("summits:session-edit", kwargs={"pk": session.pk}))
+
+    assertContains(response, 'value="Kept title"')
+    assertContains(response, 'name="date_day" value="6"')
+    assertContains(response, 'name="start_time_hour" value="09"')
+
+
+def test_session_edit_of_a_cancelled_session_is_404(organiser_client, pilot):
+    session = factories.session(phase=pilot, status=SessionStatus.CANCELLED, cancellation_reason="Snow")
+
+    response = organiser_client.get(reverse("summits:session-edit", kwargs={"pk": session.pk}))
+
+    assert response.status_code == 404
+
+
+def test_session_reschedule_moves_the_session(organiser_client, pilot):
+    session = factories.published_session(phase=pilot, starts_at=london(YEAR, 1, 12, 9))
+
+    response = organiser_client.post(
+        reverse("summits:session-reschedule", kwargs={"pk": session.pk}),
+        {
+            "date_day": "19",
+            "date_month": "1",
+            "date_year": str(YEAR),
+            "start_time_hour": "13",
+            "start_time_minute": "00",
+            "end_time_hour": "15",
+            "end_time_minute": "30",
+            "venue": "",
+            "online_url": "https://meet.example.nhs.uk/moved",
+        },
+    )
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.starts_at, session.ends_at, session.online_url, session.sequence) == (
+        london(YEAR, 1, 19, 13),
+        london(YEAR, 1, 19, 15, 30),
+        "https://meet.example.nhs.uk/moved",
+        1,
+    )
+
+
+def test_session_duplicate_creates_a_draft_copy(organiser_client, pilot):
+    session = factories.published_session(
+        phase=pilot, code="PIL-POS-01", starts_at=london(YEAR, 1, 12, 9), focus_areas=[factories.focus_area(2)]
+    )
+    factories.cost_line(session=session, description="Room hire")
+
+    response = organiser_client.post(
+        reverse("summits:session-duplicate", kwargs={"pk": session.pk}),
+        {
+            "code": "pil-pos-02",
+            "date_day": "2",
+            "date_month": "3",
+            "date_year": str(YEAR),
+            "start_time_hour": "09",
+            "start_time_minute": "00",
+            "end_time_hour": "12",
+            "end_time_minute": "00",
+        },
+    )
+
+    copy = Session.objects.get(code="PIL-POS-02")
+    assert response.status_code == 302
+    assert response.url == reverse("summits:session-detail", kwargs={"pk": copy.pk})
+    assert copy.status == SessionStatus.DRAFT
+    assert list(copy.focus_areas.values_list("number", flat=True)) == [2]
+    assert list(copy.cost_lines.values_list("description", flat=True)) == ["Room hire"]
+
+
+def test_session_cancel_keeps_the_session(organiser_client, pilot):
+    session = factories.published_session(phase=pilot)
+
+    response = organiser_client.post(
+        reverse("summits:session-cancel", kwargs={"pk": session.pk}), {"reason": "Speaker unwell"}
+    )
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.status, session.cancellation_reason, session.sequence) == (
+        SessionStatus.CANCELLED,
+        "Speaker unwell",
+        1,
+    )
+
+
+def test_session_cancel_without_reason_shows_the_error(organiser_client, pilot):
+    session = factories.published_session(phase=pilot)
+
+    response = organiser_client.post(reverse("summits:session-cancel", kwargs={"pk": session.pk}), {"reason": ""})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"reason": ["Enter the reason for cancelling"]}
+    assertContains(response, "There is a problem")
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PUBLISHED
+
+
+def test_session_publish_of_rollout_before_the_decision_is_refused_with_a_message(organiser_client, programme):
+    rollout = factories.phase(programme=programme, kind=PhaseKind.ROLLOUT)
+    session = factories.session(phase=rollout)
+
+    response = organiser_client.post(reverse("summits:session-publish", kwargs={"pk": session.pk}))
+
+    assert response.status_code == 302
+    assert flash(response) == [
+        "Rollout sessions can be published only after the pilot decision is recorded as “go” or “go with changes”"
+    ]
+    session.refresh_from_db()
+    assert session.status == SessionStatus.DRAFT
+
+
+def test_session_publish_of_rollout_after_go_with_changes_puts_it_on_the_public_page(organiser_client, programme):
+    rollout = factories.phase(programme=programme, kind=PhaseKind.ROLLOUT)
+    factories.pilot_decision(programme=programme, outcome=PilotDecisionOutcome.GO_WITH_CHANGES)
+    session = factories.session(phase=rollout, code="ROL-POS-01")
+
+    organiser_client.post(reverse("summits:session-publish", kwargs={"pk": session.pk}))
+
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PUBLISHED
+    public = organiser_client.get(reverse("summits:programme"))
+    assert [s.code for group in public.context["months"] for s in group.sessions] == ["ROL-POS-01"]
+
+
+def test_cost_line_add_with_a_bad_amount_shows_the_error(organiser_client, pilot):
+    session = factories.session(phase=pilot)
+
+    response = organiser_client.post(
+        reverse("summits:cost-line-add", kwargs={"pk": session.pk}),
+        {"category": "venue", "description": "Room hire", "amount": "-5"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["cost_form"].errors == {"amount": ["The amount must be £0 or more"]}
+    assert CostLine.objects.count() == 0
+
+
+def test_venue_create_saves_and_returns_to_the_list(organiser_client, organiser):
+    response = organiser_client.post(
+        reverse("summits:venue-create"),
+        {"name": "Quarry House", "town": "Leeds", "region": Region.NORTH_EAST_AND_YORKSHIRE, "capacity": "50"},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("summits:venue-list")
+    venue = Venue.objects.get()
+    assert (venue.name, venue.town, venue.capacity) == ("Quarry House", "Leeds", 50)
+    assert AuditEntry.objects.get().action == "venue.create"
+
+
+def test_venue_create_with_a_duplicate_name_and_town_shows_the_error(organiser_client):
+    factories.venue(name="Quarry House", town="Leeds")
+
+    response = organiser_client.post(
+        reverse("summits:venue-create"),
+        {"name": "Quarry House", "town": "Leeds", "region": Region.NORTH_EAST_AND_YORKSHIRE},
+    )
+
+    assert response.status_code == 200
+    assert Venue.objects.count() == 1
+    assertContains(response, "There is a problem")
+
+
+def test_facilitator_edit_saves_and_records_the_change(organiser_client, organiser):
+    facilitator = factories.facilitator(name="Asha Patel")
+
+    response = organiser_client.post(
+        reverse("summits:facilitator-edit", kwargs={"pk": facilitator.pk}),
+        {"name": "Dr Asha Patel", "network": "CIO network"},
+    )
+
+    assert response.status_code == 302
+    assert Facilitator.objects.get().name == "Dr Asha Patel"
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.before, entry.after) == (
+        organiser,
+        "facilitator.update",
+        {"name": "Asha Patel"},
+        {"name": "Dr Asha Patel"},
+    )
+
+
+def test_pilot_decision_page_records_the_decision(organiser_client, organiser, programme):
+    today = timezone.localdate()
+
+    response = organiser_client.post(
+        reverse("summits:pilot-decision") + f"?programme={programme.slug}",
+        {
+            "outcome": "go_with_changes",
+            "rationale": "Shorter pre-reading",
+            "decided_on_day": str(today.day),
+            "decided_on_month": str(today.month),
+            "decided_on_year": str(today.year),
+        },
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("summits:pilot-decision") + f"?programme={programme.slug}"
+    decision = PilotDecision.objects.get()
+    assert (decision.programme, decision.outcome, decision.decided_by, decision.decided_on) == (
+        programme,
+        "go_with_changes",
+        organiser,
+        today,
+    )
+
+
+def test_pilot_decision_page_refuses_a_future_date(organiser_client, programme):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    response = organiser_client.post(
+        reverse("summits:pilot-decision"),
+        {
+            "outcome": "go",
+            "rationale": "Good",
+            "decided_on_day": str(tomorrow.day),
+            "decided_on_month": str(tomorrow.month),
+            "decided_on_year": str(tomorrow.year),
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"decided_on": ["The decision date must be today or in the past"]}
+    assert PilotDecision.objects.count() == 0
+
+
+def test_audit_log_lists_entries_newest_first(organiser_client, organiser):
+    venue = factories.venue()
+    first = audit.record(actor=organiser, action="venue.create", obj=venue, after={"name": venue.name})
+    second = audit.record(actor=organiser, action="venue.update", obj=venue, before={"town": "A"}, after={"town": "B"})
+
+    response = organiser_client.get(reverse("summits:audit-log"))
+
+    assert list(response.context["entries"]) == [second, first]
+    assertContains(response, "venue.update")
+
+
+# Query counts on every list page -------------------------------------------------------------
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def add_rich_session(phase, number: int, *, status=SessionStatus.PUBLISHED, **overrides) -> Session:
+    """A session with everything a list row can show: venue, focus areas, facilitators, costs."""
+    session = factories.session(
+        phase=phase,
+        status=status,
+        published_at=timezone.now() if status == SessionStatus.PUBLISHED else None,
+        venue=factories.venue(),
+        region=Region.LONDON,
+        starts_at=london(YEAR, 3, 2 + number, 9),
+        focus_areas=[factories.focus_area(1 + number % 6), factories.focus_area(1 + (number + 1) % 6)],
+        facilitators=[factories.facilitator()],
+        **overrides,
+    )
+    factories.cost_line(session=session)
+    return session
+
+
+@pytest.fixture
+def list_phase(programme):
+    return factories.phase(programme=programme, kind=PhaseKind.PILOT, starts_on=datetime.date(YEAR, 1, 1))
+
+
+def assert_same_count_at_one_and_three(client, url: str, add_row) -> None:
+    add_row(0)
+    at_one = count_queries(client, url)
+    add_row(1)
+    add_row(2)
+    at_three = count_queries(client, url)
+    assert at_three == at_one
+
+
+def test_programme_page_queries_do_not_grow_with_sessions(client, list_phase):
+    assert_same_count_at_one_and_three(client, reverse("summits:programme"), lambda n: add_rich_session(list_phase, n))
+
+
+def test_session_list_queries_do_not_grow_with_sessions(organiser_client, list_phase):
+    assert_same_count_at_one_and_three(
+        organiser_client, reverse("summits:session-list"), lambda n: add_rich_session(list_phase, n)
+    )
+
+
+def test_session_list_queries_do_not_grow_with_filters_applied(organiser_client, list_phase):
+    url = reverse("summits:session-list") + f"?theme=possible&region=london&month={YEAR}-03&focus_area="
+    assert_same_count_at_one_and_three(organiser_client, url, lambda n: add_rich_session(list_phase, n))
+
+
+def test_dashboard_queries_do_not_grow_with_sessions(organiser_client, list_phase):
+    assert_same_count_at_one_and_three(
+        organiser_client, reverse("summits:dashboard"), lambda n: add_rich_session(list_phase, n)
+    )
+
+
+def test_session_calendar_queries_do_not_grow_with_sessions(organiser_client, list_phase):
+    url = reverse("summits:session-calendar-month", kwargs={"year": YEAR, "month": 3})
+    assert_same_count_at_one_and_three(organiser_client, url, lambda n: add_rich_session(list_phase, n))
+
+
+def test_session_detail_queries_do_not_grow_with_costs_and_history(organiser_client, organiser, list_phase):
+    session = add_rich_session(list_phase, 0)
+    url = reverse("summits:session-detail", kwargs={"pk": session.pk})
+
+    def add_row(n):
+        factories.cost_line(session=session, description=f"Line {n}")
+        session.facilitators.add(factories.facilitator())
+        audit.record(actor=organiser, action="cost_line.add", obj=session, after={"n": n})
+
+    assert_same_count_at_one_and_three(organiser_client, url, add_row)
+
+
+def test_facilitator_list_queries_do_not_grow_with_facilitators(organiser_client, list_phase):
+    def add_row(n):
+        session = add_rich_session(list_phase, n)
+        session.facilitators.add(factories.facilitator())
+
+    assert_same_count_at_one_and_three(organiser_client, reverse("summits:facilitator-list"), add_row)
+
+
+def test_venue_list_queries_do_not_grow_with_venues(organiser_client, list_phase):
+    assert_same_count_at_one_and_three(
+        organiser_client, reverse("summits:venue-list"), lambda n: add_rich_session(list_phase, n)
+    )
+
+
+def test_audit_log_queries_do_not_grow_with_entries(organiser_client, organiser, list_phase):
+    def add_row(n):
+        session = add_rich_session(list_phase, n)
+        audit.record(actor=organiser, action="session.create", obj=session, after={"code": session.code})
+
+    assert_same_count_at_one_and_three(organiser_client, reverse("summits:audit-log"), add_row)
+
+
+def test_list_pages_show_each_row(organiser_client, list_phase):
+    for number in range(3):
+        add_rich_session(list_phase, number)
+
+    assert len(organiser_client.get(reverse("summits:session-list")).context["sessions"]) == 3
+    assert len(organiser_client.get(reverse("summits:facilitator-list")).context["facilitators"]) == 3
+    assert len(organiser_client.get(reverse("summits:venue-list")).context["venues"]) == 3
+
+
+def test_venue_edit_saves_and_records_the_change(organiser_client, organiser):
+    venue = factories.venue(name="Quarry House", town="Leeds", region=Region.NORTH_EAST_AND_YORKSHIRE)
+
+    response = organiser_client.post(
+        reverse("summits:venue-edit", kwargs={"pk": venue.pk}),
+        {"name": "Quarry House", "town": "Leeds", "region": Region.NORTH_EAST_AND_YORKSHIRE, "capacity": "80"},
+    )
+
+    assert response.status_code == 302
+    assert Venue.objects.get().capacity == 80
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.before, entry.after) == (
+        organiser,
+        "venue.update",
+        {"capacity": None},
+        {"capacity": 80},
+    )
+
+
+def test_phase_edit_changes_the_window(organiser_client, organiser, pilot):
+    response = organiser_client.post(
+        reverse("summits:phase-edit", kwargs={"pk": pilot.pk}),
+        {
+            "starts_on_day": "1",
+            "starts_on_month": "2",
+            "starts_on_year": str(YEAR),
+            "ends_on_day": "30",
+            "ends_on_month": "6",
+            "ends_on_year": str(YEAR),
+            "target_attendees": "150",
+        },
+    )
+
+    assert response.status_code == 302
+    pilot.refresh_from_db()
+    assert (pilot.starts_on, pilot.target_attendees) == (datetime.date(YEAR, 2, 1), 150)
+    assert AuditEntry.objects.get().action == "phase.update"
+
+
+def test_session_edit_of_the_title_in_summer_time_records_only_the_title(organiser_client, pilot):
+    session = factories.session(
+        phase=pilot,
+        code="PIL-POS-01",
+        title="Old title",
+        starts_at=london(YEAR, 6, 9, 9),
+        online_url="https://meet.example.nhs.uk/pil-pos-01",
+        capacity=40,
+    )
+
+    organiser_client.post(
+        reverse("summits:session-edit", kwargs={"pk": session.pk}),
+        session_form(pilot, title="New title", date_day="9", date_month="6"),
+    )
+
+    entry = AuditEntry.objects.get(action="session.update")
+    assert (entry.before, entry.after) == ({"title": "Old title"}, {"title": "New title"})
+
+
+def test_dashboard_for_an_unknown_programme_still_opens(organiser_client, programme):
+    response = organiser_client.get(reverse("summits:dashboard") + "?programme=no-such-programme")
+
+    assert response.status_code == 200
+    assert (response.context["programme"], response.context["dashboard"]) == (None, None)
+
+
+def test_dashboard_without_any_programme_opens(organiser_client):
+    response = organiser_client.get(reverse("summits:dashboard"))
+
+    assert response.status_code == 200
+    assert response.context["dashboard"] is None
+
+
+def test_session_list_ignores_bad_filter_values(organiser_client, list_phase):
+    add_rich_session(list_phase, 0)
+
+    response = organiser_client.get(reverse("summits:session-list") + "?month=March&theme=nonsense&focus_area=99")
+
+    assert response.status_code == 200
+    assert len(response.context["sessions"]) == 1
+
+
+def test_session_list_filters_by_status(organiser_client, list_phase):
+    add_rich_session(list_phase, 0, status=SessionStatus.DRAFT)
+    published = add_rich_session(list_phase, 1)
+
+    response = organiser_client.get(reverse("summits:session-list") + "?status=published")
+
+    assert list(response.context["sessions"]) == [published]
+
+
+def test_session_list_pages_by_25(organiser_client, list_phase):
+    for number in range(26):
+        factories.session(phase=list_phase, starts_at=london(YEAR, 3, 1, 9) + datetime.timedelta(days=number))
+
+    first = organiser_client.get(reverse("summits:session-list"))
+    second = organiser_client.get(reverse("summits:session-list") + "?page=2")
+
+    assert (len(first.context["sessions"]), len(second.context["sessions"])) == (25, 1)
+
+
+def test_session_detail_of_a_cancelled_session_opens(organiser_client, pilot):
+    session = factories.session(phase=pilot, status=SessionStatus.CANCELLED, cancellation_reason="Snow")
+
+    response = organiser_client.get(reverse("summits:session-detail", kwargs={"pk": session.pk}))
+
+    assert response.status_code == 200
+    assertContains(response, "Snow")
+
+
+def test_session_detail_shows_its_history(organiser_client, organiser, pilot):
+    session = factories.session(phase=pilot)
+    audit.record(actor=organiser, action="session.publish", obj=session)
+    audit.record(actor=organiser, action="venue.create", obj=factories.venue())
+
+    response = organiser_client.get(reverse("summits:session-detail", kwargs={"pk": session.pk}))
+
+    assert [entry.action for entry in response.context["history"]] == ["session.publish"]
