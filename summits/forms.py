@@ -33,9 +33,8 @@ class FocusAreaChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class SessionTimesMixin(forms.Form):
-    """Date, start and end time, and when registration closes — shared by the session and
-    reschedule forms. Produces aware `starts_at`, `ends_at` and `registration_closes_at`."""
+class SessionSlotMixin(forms.Form):
+    """The day and the start and end times, combined into aware `starts_at` and `ends_at`."""
 
     date = NHSDateField(label="Date", help_text="For example, 15 3 2026", error_messages=DATE_ERRORS)
     start_time = NHSTimeField(
@@ -48,6 +47,20 @@ class SessionTimesMixin(forms.Form):
         help_text="Use the 24-hour clock, for example 13 00",
         error_messages={"required": "Enter the end time"},
     )
+    service_field_map = {"starts_at": "date", "ends_at": "end_time"}
+
+    def clean(self):
+        data = super().clean()
+        data["starts_at"] = combine_local(data.get("date"), data.get("start_time"))
+        data["ends_at"] = combine_local(data.get("date"), data.get("end_time"))
+        if data["starts_at"] and data["ends_at"] and data["ends_at"] <= data["starts_at"]:
+            self.add_error("end_time", "The end time must be after the start time")
+        return data
+
+
+class SessionTimesMixin(SessionSlotMixin):
+    """The slot plus when registration closes — shared by the session and reschedule forms."""
+
     registration_closes_date = NHSDateField(
         label="Registration closes (date)",
         required=False,
@@ -56,18 +69,13 @@ class SessionTimesMixin(forms.Form):
     registration_closes_time = NHSTimeField(label="Registration closes (time)", required=False)
 
     service_field_map = {
-        "starts_at": "date",
-        "ends_at": "end_time",
+        **SessionSlotMixin.service_field_map,
         "registration_closes_at": "registration_closes_date",
         "registration_opens_at": "registration_opens_date",
     }
 
     def clean(self):
         data = super().clean()
-        data["starts_at"] = combine_local(data.get("date"), data.get("start_time"))
-        data["ends_at"] = combine_local(data.get("date"), data.get("end_time"))
-        if data["starts_at"] and data["ends_at"] and data["ends_at"] <= data["starts_at"]:
-            self.add_error("end_time", "The end time must be after the start time")
         data["registration_closes_at"] = self._optional_moment("registration_closes", "registration closes")
         return data
 
@@ -242,29 +250,16 @@ class RescheduleForm(SessionTimesMixin, SessionPlaceMixin, ServiceErrorsMixin, f
         return {**SessionTimesMixin.initial_from(session), "venue": session.venue_id, "online_url": session.online_url}
 
 
-class DuplicateForm(ServiceErrorsMixin, forms.Form):
+class DuplicateForm(SessionSlotMixin, ServiceErrorsMixin, forms.Form):
     code = SessionCodeField(
         label="New session code",
         max_length=20,
         help_text="A short unique code, for example ROL-POS-07",
         error_messages={"required": "Enter a code for the new session"},
     )
-    date = NHSDateField(label="Date", help_text="For example, 15 3 2026", error_messages=DATE_ERRORS)
-    start_time = NHSTimeField(
-        label="Start time", help_text="Use the 24-hour clock", error_messages={"required": "Enter the start time"}
-    )
-    end_time = NHSTimeField(
-        label="End time", help_text="Use the 24-hour clock", error_messages={"required": "Enter the end time"}
-    )
-    service_field_map = {"starts_at": "date", "ends_at": "end_time", "venue": None, "facilitators": None}
-
-    def clean(self):
-        data = super().clean()
-        data["starts_at"] = combine_local(data.get("date"), data.get("start_time"))
-        data["ends_at"] = combine_local(data.get("date"), data.get("end_time"))
-        if data["starts_at"] and data["ends_at"] and data["ends_at"] <= data["starts_at"]:
-            self.add_error("end_time", "The end time must be after the start time")
-        return data
+    field_order = ["code", "date", "start_time", "end_time"]
+    # The copy keeps the original's venue and facilitators: a clash is about the new time.
+    service_field_map = {**SessionSlotMixin.service_field_map, "venue": None, "facilitators": None}
 
 
 class CancelForm(ServiceErrorsMixin, forms.Form):

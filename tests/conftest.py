@@ -1,3 +1,4 @@
+import importlib
 import os
 
 import pytest
@@ -39,3 +40,16 @@ def evaluator_client(client, evaluator):
 @pytest.fixture
 def programme(db):
     return factories.programme()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests (live server, threads) empty the database after each test, taking
+    the focus areas and roles that migrations seed: put them back the way the migration does.
+    (serialized_rollback cannot be used: once Playwright runs its event loop, Django's
+    connection objects are new ones that never saw the serialized copy.)"""
+    from django.apps import apps
+
+    seed = importlib.import_module("summits.migrations.0002_focus_areas_and_roles")
+    seed.seed_focus_areas(apps, None)
+    seed.grant_role_permissions(apps)  # the flush's post_migrate has re-created the permissions

@@ -1,7 +1,6 @@
 """Browser journeys: Playwright driving Debian's Chromium against pytest-django's live server,
 with axe-core checking every page visited for WCAG 2.2 AA violations."""
 
-import importlib
 import re
 from pathlib import Path
 
@@ -19,16 +18,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Live-server tests empty the database after each test, taking the focus areas and roles
-    that migrations seed: put them back the way the migration does. (serialized_rollback
-    cannot be used: once Playwright runs its event loop, Django's connection objects are
-    new ones that never saw the serialized copy.)"""
-    from django.apps import apps
-
-    seed = importlib.import_module("summits.migrations.0002_focus_areas_and_roles")
-    seed.seed_focus_areas(apps, None)
-    seed.grant_role_permissions(apps)  # the flush's post_migrate has re-created the permissions
+def _browser_reference_data(reference_data):
+    """Every browser test runs against the live server, so needs the seeded data restored."""
 
 
 @pytest.fixture(scope="session")
