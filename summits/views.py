@@ -488,5 +488,21 @@ class AuditLogView(OrganiserRequiredMixin, ListView):
     context_object_name = "entries"
     paginate_by = 50
 
+    object_types = [
+        ("", "Everything"),
+        ("session", "Sessions"),
+        ("phase", "Phases"),
+        ("venue", "Venues"),
+        ("facilitator", "Facilitators"),
+        ("pilotdecision", "Pilot decision"),
+        ("user", "Staff access"),
+    ]
+
     def get_queryset(self):
         return queries.audit_entries(self.request.GET.get("type") or None)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object_types"] = self.object_types
+        context["current_type"] = self.request.GET.get("type", "")
+        return context

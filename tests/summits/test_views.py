@@ -716,6 +716,18 @@ def test_audit_log_lists_entries_newest_first(organiser_client, organiser):
     assertContains(response, "venue.update")
 
 
+def test_audit_log_filters_by_object_type(organiser_client, organiser):
+    venue = factories.venue()
+    facilitator = factories.facilitator()
+    venue_entry = audit.record(actor=organiser, action="venue.create", obj=venue, after={"name": venue.name})
+    audit.record(actor=organiser, action="facilitator.create", obj=facilitator, after={"name": facilitator.name})
+
+    response = organiser_client.get(reverse("summits:audit-log") + "?type=venue")
+
+    assert list(response.context["entries"]) == [venue_entry]
+    assert response.context["current_type"] == "venue"
+
+
 # Query counts on every list page -------------------------------------------------------------
 
 
