@@ -58,3 +58,8 @@ class CostCategory(models.TextChoices):
     MATERIALS = "materials", "Materials"
     ONLINE = "online", "Online platform"
     OTHER = "other", "Other"
+
+
+class SessionAccess(models.TextChoices):
+    INVITATION_ONLY = "invitation_only", "Invitation only"
+    OPEN_TO_GROUPS = "open_to_groups", "Open to its target leadership groups"

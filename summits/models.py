@@ -11,6 +11,7 @@ from summits.enums import (
     PhaseKind,
     PilotDecisionOutcome,
     Region,
+    SessionAccess,
     SessionStatus,
     Theme,
 )
@@ -144,6 +145,10 @@ class Session(models.Model):
     online_url = models.URLField("online joining link", max_length=500, blank=True)
     region = models.CharField(max_length=40, choices=Region.choices, blank=True)
     capacity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    # Confirmed places, kept by the attendees app with one conditional UPDATE per seat so
+    # that capacity holds under simultaneous accepts (see attendees/services.py).
+    places_taken = models.PositiveIntegerField(default=0, editable=False)
+    access = models.CharField(max_length=20, choices=SessionAccess.choices, default=SessionAccess.INVITATION_ONLY)
     registration_opens_at = models.DateTimeField(null=True, blank=True)
     registration_closes_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=SessionStatus.choices, default=SessionStatus.DRAFT)
@@ -168,6 +173,9 @@ class Session(models.Model):
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_at_least_one"),
             models.CheckConstraint(
+                condition=Q(places_taken__lte=F("capacity")), name="session_places_taken_within_capacity"
+            ),
+            models.CheckConstraint(
                 condition=Q(registration_closes_at__isnull=True) | Q(registration_closes_at__lte=F("starts_at")),
                 name="session_registration_closes_by_start",
             ),
@@ -188,6 +196,10 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
+
+    @property
+    def places_left(self) -> int:
+        return self.capacity - self.places_taken
 
     @property
     def is_online(self) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from summits.enums import PhaseKind, SessionStatus, Theme
@@ -20,7 +20,7 @@ def _with_card_details(sessions: QuerySet) -> QuerySet:
 
 def public_sessions(now: datetime.datetime | None = None) -> QuerySet:
     """Published sessions that have not yet ended, soonest first, with places left."""
-    return _with_card_details(Session.objects.published().upcoming(now)).annotate(places_left=F("capacity"))
+    return _with_card_details(Session.objects.published().upcoming(now))
 
 
 @dataclass
@@ -38,12 +38,7 @@ def group_by_month(sessions) -> list[MonthGroup]:
 
 def public_session(code: str) -> Session:
     """A session the public may see (published, or cancelled after publishing)."""
-    return (
-        _with_card_details(Session.objects.listed())
-        .prefetch_related("facilitators")
-        .annotate(places_left=F("capacity"))
-        .get(code=code)
-    )
+    return _with_card_details(Session.objects.listed()).prefetch_related("facilitators").get(code=code)
 
 
 def feed_sessions(programme: Programme) -> QuerySet:

@@ -210,6 +210,13 @@ def update_session(*, actor, session: Session, details: SessionDetails) -> Sessi
         raise ValidationError("This session has been cancelled and can no longer be changed")
     _lock_resources(details.venue, details.facilitators)
     check_session_rules(details, exclude=session)
+    if details.capacity < session.places_taken:
+        raise ValidationError(
+            {
+                "capacity": f"{session.places_taken} people have confirmed places, so the capacity cannot be "
+                f"less than {session.places_taken}"
+            }
+        )
     before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
     moved = any(getattr(session, name) != getattr(details, name) for name in TIME_AND_PLACE_FIELDS)
     _apply(session, details)

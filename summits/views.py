@@ -14,13 +14,11 @@ from django.views.generic import ListView, TemplateView
 
 from summits import calendar, queries, services
 from summits.forms import (
-    CancelForm,
     CostLineForm,
     DuplicateForm,
     FacilitatorForm,
     PhaseForm,
     PilotDecisionForm,
-    RescheduleForm,
     SessionFilterForm,
     SessionForm,
     VenueForm,
@@ -206,49 +204,6 @@ class SessionCreateView(SessionFormView):
         return f"Session {session.code} created as a draft"
 
 
-class SessionUpdateView(SessionFormView):
-    form_class = SessionForm
-    template_name = "summits/session_form.html"
-
-    def get_session(self, pk):
-        session = super().get_session(pk)
-        if session.is_cancelled:
-            raise Http404("Cancelled sessions cannot be edited")
-        return session
-
-    def initial(self, session):
-        return SessionForm.initial_from(session)
-
-    def perform(self, form, session):
-        return services.update_session(actor=self.request.user, session=session, details=form.details())
-
-    def success_message(self, session):
-        return f"Session {session.code} updated"
-
-
-class SessionRescheduleView(SessionUpdateView):
-    form_class = RescheduleForm
-    template_name = "summits/session_reschedule.html"
-
-    def initial(self, session):
-        return RescheduleForm.initial_from(session)
-
-    def perform(self, form, session):
-        data = form.cleaned_data
-        return services.reschedule_session(
-            actor=self.request.user,
-            session=session,
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            venue=data["venue"],
-            online_url=data["online_url"],
-            registration_closes_at=data["registration_closes_at"],
-        )
-
-    def success_message(self, session):
-        return f"Session {session.code} moved"
-
-
 class SessionDuplicateView(SessionFormView):
     form_class = DuplicateForm
     template_name = "summits/session_duplicate.html"
@@ -265,20 +220,6 @@ class SessionDuplicateView(SessionFormView):
 
     def success_message(self, session):
         return f"Draft {session.code} created as a copy"
-
-
-class SessionCancelView(SessionUpdateView):
-    form_class = CancelForm
-    template_name = "summits/session_cancel.html"
-
-    def initial(self, session):
-        return {}
-
-    def perform(self, form, session):
-        return services.cancel_session(actor=self.request.user, session=session, reason=form.cleaned_data["reason"])
-
-    def success_message(self, session):
-        return f"Session {session.code} cancelled"
 
 
 @organiser_only

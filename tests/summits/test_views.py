@@ -52,10 +52,10 @@ GET_PAGES = [
     "summits:session-calendar-month",
     "summits:session-create",
     "summits:session-detail",
-    "summits:session-edit",
+    "attendees:session-edit",
     "summits:session-duplicate",
-    "summits:session-reschedule",
-    "summits:session-cancel",
+    "attendees:session-reschedule",
+    "attendees:session-cancel",
     "summits:facilitator-list",
     "summits:facilitator-create",
     "summits:facilitator-edit",
@@ -75,10 +75,10 @@ def organiser_url(name: str, objects: dict) -> str:
     kwargs = {
         "summits:session-calendar-month": {"year": YEAR, "month": 3},
         "summits:session-detail": session_pk,
-        "summits:session-edit": session_pk,
+        "attendees:session-edit": session_pk,
         "summits:session-duplicate": session_pk,
-        "summits:session-reschedule": session_pk,
-        "summits:session-cancel": session_pk,
+        "attendees:session-reschedule": session_pk,
+        "attendees:session-cancel": session_pk,
         "summits:session-publish": session_pk,
         "summits:cost-line-add": session_pk,
         "summits:cost-line-delete": {"pk": objects["cost_line"].pk},
@@ -90,10 +90,12 @@ def organiser_url(name: str, objects: dict) -> str:
 
 
 def test_every_organiser_url_is_covered():
+    from attendees.urls import urlpatterns as attendees_patterns
     from summits.urls import urlpatterns
 
     public = {"programme", "public-session-detail", "session-ics", "programme-feed"}
     names = {f"summits:{pattern.name}" for pattern in urlpatterns if pattern.name not in public}
+    names |= {f"attendees:{p.name}" for p in attendees_patterns if str(p.pattern).startswith("organise/")}
 
     assert names == set(GET_PAGES) | set(POST_ONLY)
 
@@ -189,7 +191,7 @@ def test_session_calendar_refuses_a_month_that_does_not_exist(organiser_client):
 
 def test_session_pages_404_for_an_unknown_session(organiser_client):
     assert organiser_client.get(reverse("summits:session-detail", kwargs={"pk": 999999})).status_code == 404
-    assert organiser_client.get(reverse("summits:session-edit", kwargs={"pk": 999999})).status_code == 404
+    assert organiser_client.get(reverse("attendees:session-edit", kwargs={"pk": 999999})).status_code == 404
 
 
 # The public programme page -----------------------------------------------------------------
@@ -462,7 +464,7 @@ def test_session_edit_of_published_session_raises_sequence_when_moved(organiser_
     session = factories.published_session(phase=pilot, code="PIL-POS-01", starts_at=london(YEAR, 1, 12, 9))
 
     response = organiser_client.post(
-        reverse("summits:session-edit", kwargs={"pk": session.pk}), session_form(pilot, start_time_hour="10")
+        reverse("attendees:session-edit", kwargs={"pk": session.pk}), session_form(pilot, start_time_hour="10")
     )
 
     assert response.status_code == 302
@@ -477,7 +479,7 @@ def test_session_edit_of_published_session_raises_sequence_when_moved(organiser_
 def test_session_edit_form_starts_with_the_session_values(organiser_client, pilot):
     session = factories.session(phase=pilot, code="PIL-POS-01", title="Kept title", starts_at=london(YEAR, 5, 6, 9))
 
-    response = organiser_client.get(reverse("summits:session-edit", kwargs={"pk": session.pk}))
+    response = organiser_client.get(reverse("attendees:session-edit", kwargs={"pk": session.pk}))
 
     assertContains(response, 'value="Kept title"')
     assertContains(response, 'name="date_day" value="6"')
@@ -487,7 +489,7 @@ def test_session_edit_form_starts_with_the_session_values(organiser_client, pilo
 def test_session_edit_of_a_cancelled_session_is_404(organiser_client, pilot):
     session = factories.session(phase=pilot, status=SessionStatus.CANCELLED, cancellation_reason="Snow")
 
-    response = organiser_client.get(reverse("summits:session-edit", kwargs={"pk": session.pk}))
+    response = organiser_client.get(reverse("attendees:session-edit", kwargs={"pk": session.pk}))
 
     assert response.status_code == 404
 
@@ -496,7 +498,7 @@ def test_session_reschedule_moves_the_session(organiser_client, pilot):
     session = factories.published_session(phase=pilot, starts_at=london(YEAR, 1, 12, 9))
 
     response = organiser_client.post(
-        reverse("summits:session-reschedule", kwargs={"pk": session.pk}),
+        reverse("attendees:session-reschedule", kwargs={"pk": session.pk}),
         {
             "date_day": "19",
             "date_month": "1",
@@ -552,7 +554,7 @@ def test_session_cancel_keeps_the_session(organiser_client, pilot):
     session = factories.published_session(phase=pilot)
 
     response = organiser_client.post(
-        reverse("summits:session-cancel", kwargs={"pk": session.pk}), {"reason": "Speaker unwell"}
+        reverse("attendees:session-cancel", kwargs={"pk": session.pk}), {"reason": "Speaker unwell"}
     )
 
     assert response.status_code == 302
@@ -567,7 +569,7 @@ def test_session_cancel_keeps_the_session(organiser_client, pilot):
 def test_session_cancel_without_reason_shows_the_error(organiser_client, pilot):
     session = factories.published_session(phase=pilot)
 
-    response = organiser_client.post(reverse("summits:session-cancel", kwargs={"pk": session.pk}), {"reason": ""})
+    response = organiser_client.post(reverse("attendees:session-cancel", kwargs={"pk": session.pk}), {"reason": ""})
 
     assert response.status_code == 200
     assert response.context["form"].errors == {"reason": ["Enter the reason for cancelling"]}
@@ -888,7 +890,7 @@ def test_session_edit_of_the_title_in_summer_time_records_only_the_title(organis
     )
 
     organiser_client.post(
-        reverse("summits:session-edit", kwargs={"pk": session.pk}),
+        reverse("attendees:session-edit", kwargs={"pk": session.pk}),
         session_form(pilot, title="New title", date_day="9", date_month="6"),
     )
 

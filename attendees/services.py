@@ -1,0 +1,356 @@
+"""Writes for invitations, registrations and attendance.
+
+Capacity: a place is taken with one conditional UPDATE of the session's `places_taken`
+counter (`... WHERE places_taken < capacity`). The database evaluates the condition and the
+increment together under the row's lock, so simultaneous accepts can never overbook — on
+PostgreSQL a second writer waits for the first and re-checks the condition; SQLite's
+IMMEDIATE transactions let one writer in at a time. A CHECK constraint
+(places_taken <= capacity) backs it up.
+
+Emails are sent after commit by background tasks (attendees/tasks.py).
+"""
+
+import datetime
+import secrets
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from attendees import tasks
+from attendees.enums import ACTIVE, InvitationStatus, RegistrationStatus
+from attendees.models import Invitation, LeadershipGroup, Person, Registration
+from summits import audit
+from summits import services as scheduling
+from summits.enums import SessionAccess, SessionStatus
+from summits.models import Session
+
+# How many invitation emails one background task sends.
+EMAIL_BATCH = 200
+
+
+class LinkError(Exception):
+    """A token link that is wrong, for another session, expired or already used. The message
+    is safe to show: it never names anyone."""
+
+
+def _after_commit(task, *args) -> None:
+    transaction.on_commit(lambda: task.enqueue(*args))
+
+
+# Registration windows ---------------------------------------------------------------------
+
+
+def registration_problem(session: Session, now: datetime.datetime | None = None) -> str | None:
+    """Why a session cannot take registrations now, in words, or None when it can."""
+    now = now or timezone.now()
+    if session.status == SessionStatus.CANCELLED:
+        return "This session has been cancelled."
+    if session.status != SessionStatus.PUBLISHED:
+        return "This session is not open for registration."
+    if session.registration_opens_at and now < session.registration_opens_at:
+        return f"Registration opens on {timezone.localtime(session.registration_opens_at):%-d %B %Y at %H:%M}."
+    if now >= session.effective_registration_closes_at:
+        return "Registration for this session has closed."
+    return None
+
+
+# Places ----------------------------------------------------------------------------------
+
+
+def _take_place(session_id: int) -> bool:
+    """Takes one place if one is free: a single conditional UPDATE, safe under concurrency."""
+    return (
+        Session.objects.filter(pk=session_id, places_taken__lt=F("capacity")).update(places_taken=F("places_taken") + 1)
+        == 1
+    )
+
+
+def _free_place(session_id: int) -> None:
+    Session.objects.filter(pk=session_id, places_taken__gt=0).update(places_taken=F("places_taken") - 1)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first in the queue; None if not waitlisted."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        session_id=registration.session_id, status=RegistrationStatus.WAITLISTED
+    ).filter(Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, id__lt=registration.id))
+    return ahead.count() + 1
+
+
+@transaction.atomic
+def register(*, person: Person, session: Session, invitation: Invitation | None = None) -> Registration:
+    """Confirms a place when one is free, otherwise puts the person on the waiting list.
+    Refused when registration is not open or the person already holds a live registration.
+    After commit: the confirmation with a calendar invite, or the waiting-list notice."""
+    session = Session.objects.get(pk=session.pk)
+    problem = registration_problem(session)
+    if problem:
+        raise ValidationError(problem)
+    if Registration.objects.filter(person=person, session=session, status__in=ACTIVE).exists():
+        raise ValidationError("You already have a place on this session, or are on its waiting list.")
+    confirmed = _take_place(session.pk)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                person=person,
+                session=session,
+                invitation=invitation,
+                status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
+                confirmed_at=now if confirmed else None,
+            )
+    except IntegrityError:
+        # The same person accepted twice at once: the unique constraint let one through.
+        # Raising rolls back the place taken above with the rest of this transaction.
+        raise ValidationError("You already have a place on this session, or are on its waiting list.") from None
+    _after_commit(tasks.send_registration_email, registration.pk)
+    return registration
+
+
+def _promote_waitlisted(session_id: int) -> list[int]:
+    """Fills free places from the waiting list, first come first served. Returns promoted ids."""
+    promoted = []
+    while True:
+        candidate = (
+            Registration.objects.select_for_update(skip_locked=True)
+            .filter(session_id=session_id, status=RegistrationStatus.WAITLISTED)
+            .order_by("created_at", "id")
+            .first()
+        )
+        if candidate is None or not _take_place(session_id):
+            return promoted
+        Registration.objects.filter(pk=candidate.pk).update(
+            status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()
+        )
+        promoted.append(candidate.pk)
+        _after_commit(tasks.send_promotion_email, candidate.pk)
+
+
+@transaction.atomic
+def cancel_registration(*, registration: Registration, actor=None) -> Registration:
+    """Cancels a confirmed or waitlisted place. A freed place goes to the first person on the
+    waiting list, who is emailed a calendar invite. After commit the person who cancelled gets
+    a confirmation (with METHOD:CANCEL for their calendar). `actor` is the organiser, if any."""
+    registration = Registration.objects.select_for_update().select_related("session").get(pk=registration.pk)
+    if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED):
+        raise ValidationError("This place has already been cancelled or the session has taken place.")
+    held_a_place = registration.status == RegistrationStatus.CONFIRMED
+    before = registration.status
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    if held_a_place:
+        _free_place(registration.session_id)
+        if registration.session.starts_at > timezone.now():
+            _promote_waitlisted(registration.session_id)
+    if actor is not None:
+        audit.record(
+            actor=actor,
+            action="registration.cancel",
+            obj=registration.session,
+            before={"person": registration.person.email, "status": before},
+            after={"status": "cancelled"},
+        )
+    _after_commit(tasks.send_cancellation_email, registration.pk)
+    return registration
+
+
+# Invitations ----------------------------------------------------------------------------
+
+
+def invitation_from_link(invitation_id: int, token: str) -> Invitation:
+    """The invitation a link names, if the token matches (compared in constant time)."""
+    invitation = (
+        Invitation.objects.select_related("person", "session__venue", "session__phase").filter(pk=invitation_id).first()
+    )
+    if invitation is None or not secrets.compare_digest(invitation.token.encode(), str(token).encode()):
+        raise LinkError("This link is not right. Check you copied the whole link from your email.")
+    return invitation
+
+
+def registration_from_link(registration_id: int, token: str) -> Registration:
+    registration = Registration.objects.select_related("person", "session__venue").filter(pk=registration_id).first()
+    if registration is None or not secrets.compare_digest(registration.token.encode(), str(token).encode()):
+        raise LinkError("This link is not right. Check you copied the whole link from your email.")
+    return registration
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation) -> Registration:
+    """The invited person takes a place (or joins the waiting list) through their link."""
+    invitation = Invitation.objects.select_for_update().select_related("session", "person").get(pk=invitation.pk)
+    if invitation.status != InvitationStatus.PENDING:
+        raise LinkError(
+            f"You have already {'accepted' if invitation.status == InvitationStatus.ACCEPTED else 'declined'} "
+            "this invitation."
+        )
+    problem = registration_problem(invitation.session)
+    if problem:
+        raise LinkError(problem)
+    registration = register(person=invitation.person, session=invitation.session, invitation=invitation)
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return registration
+
+
+@transaction.atomic
+def decline_invitation(*, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != InvitationStatus.PENDING:
+        raise LinkError("You have already answered this invitation.")
+    invitation.status = InvitationStatus.DECLINED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return invitation
+
+
+def people_to_invite(
+    *,
+    session: Session,
+    groups: Iterable[LeadershipGroup],
+    regions: Iterable[str] = (),
+    organisation_types: Iterable[str] = (),
+):
+    """People in any of the groups (narrowed by region and organisation type) who are not yet
+    invited to, or registered on, the session."""
+    people = Person.objects.filter(groups__in=list(groups))
+    if regions:
+        people = people.filter(organisation__region__in=list(regions))
+    if organisation_types:
+        people = people.filter(organisation__type__in=list(organisation_types))
+    return (
+        people.exclude(invitations__session=session)
+        .exclude(registrations__session=session, registrations__status__in=ACTIVE)
+        .distinct()
+    )
+
+
+def _check_can_invite(session: Session) -> None:
+    if session.status != SessionStatus.PUBLISHED:
+        raise ValidationError("Only published sessions can have invitations sent")
+    if session.starts_at <= timezone.now():
+        raise ValidationError("This session has already started")
+
+
+@transaction.atomic
+def invite_groups(
+    *,
+    actor,
+    session: Session,
+    groups: Iterable[LeadershipGroup],
+    regions: Iterable[str] = (),
+    organisation_types: Iterable[str] = (),
+) -> int:
+    """Invites everyone the filters select who is not already invited or registered, in bulk
+    (a fixed number of queries whatever the group's size). Emails go out after commit, one
+    per person, in background batches. Returns how many were invited."""
+    _check_can_invite(session)
+    groups = list(groups)
+    person_ids = list(
+        people_to_invite(
+            session=session, groups=groups, regions=regions, organisation_types=organisation_types
+        ).values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    Invitation.objects.bulk_create(
+        (Invitation(person_id=pk, session=session, invited_by=actor, created_at=now) for pk in person_ids),
+        batch_size=1000,
+        ignore_conflicts=True,  # someone invited them a moment ago: they keep that invitation
+    )
+    audit.record(
+        actor=actor,
+        action="invitation.invite_groups",
+        obj=session,
+        after={
+            "groups": [str(g) for g in groups],
+            "regions": list(regions),
+            "organisation_types": list(organisation_types),
+            "invited": len(person_ids),
+        },
+    )
+    if person_ids:
+        session_id = session.pk
+        ids = list(
+            Invitation.objects.filter(session_id=session_id, person_id__in=person_ids, sent_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for start in range(0, len(ids), EMAIL_BATCH):
+            _after_commit(tasks.send_invitation_emails, ids[start : start + EMAIL_BATCH])
+    return len(person_ids)
+
+
+@transaction.atomic
+def invite_person(*, actor, session: Session, person: Person) -> Invitation:
+    """Invites one person; refused if already invited or registered."""
+    _check_can_invite(session)
+    if Invitation.objects.filter(session=session, person=person).exists():
+        raise ValidationError({"person": f"{person} has already been invited to this session"})
+    if Registration.objects.filter(session=session, person=person, status__in=ACTIVE).exists():
+        raise ValidationError({"person": f"{person} is already registered on this session"})
+    invitation = Invitation.objects.create(session=session, person=person, invited_by=actor)
+    audit.record(actor=actor, action="invitation.invite_person", obj=session, after={"person": person.email})
+    _after_commit(tasks.send_invitation_emails, [invitation.pk])
+    return invitation
+
+
+@transaction.atomic
+def resend_invitation(*, actor, invitation: Invitation) -> Invitation:
+    """Sends the same invitation (same link) again."""
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError("This invitation has already been answered")
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
+    audit.record(
+        actor=actor, action="invitation.resend", obj=invitation.session, after={"person": invitation.person.email}
+    )
+    _after_commit(tasks.send_invitation_emails, [invitation.pk])
+    return invitation
+
+
+# Changes to sessions (scheduling) that registrants must hear about --------------------------
+
+
+def update_session(*, actor, session: Session, details: scheduling.SessionDetails) -> Session:
+    """Saves the edit; when the time or place of a published session changed (SEQUENCE went
+    up), confirmed and waitlisted people are emailed the calendar update after commit."""
+    with transaction.atomic():
+        before = session.sequence
+        session = scheduling.update_session(actor=actor, session=session, details=details)
+        if session.sequence != before:
+            _after_commit(tasks.send_session_update_emails, session.pk)
+    return session
+
+
+def reschedule_session(*, actor, session: Session, **changes) -> Session:
+    """Moves a session in time or place and emails registrants the calendar update."""
+    return update_session(
+        actor=actor, session=session, details=scheduling.SessionDetails.from_session(session, **changes)
+    )
+
+
+def cancel_session(*, actor, session: Session, reason: str) -> Session:
+    """Cancels the session (kept, with its reason) and emails every confirmed and waitlisted
+    person the cancellation (METHOD:CANCEL). Their registrations stay as they were, so the
+    record shows who had a place."""
+    with transaction.atomic():
+        session = scheduling.cancel_session(actor=actor, session=session, reason=reason)
+        _after_commit(tasks.send_session_cancelled_emails, session.pk)
+    return session
+
+
+# Access -------------------------------------------------------------------------------------
+
+
+def can_self_register(person: Person | None, session: Session) -> bool:
+    """Open sessions take registrations from signed-in people in their target groups."""
+    return (
+        person is not None
+        and session.access == SessionAccess.OPEN_TO_GROUPS
+        and session.target_groups.filter(people=person).exists()
+    )
