@@ -1,12 +1,7 @@
-from django.urls import path
+"""Each views module owns its URL patterns; this joins them under the `attendees` namespace."""
 
-from attendees import views
+from attendees.views import sessions
 
 app_name = "attendees"
 
-urlpatterns = [
-    # Organisers: changes to a session that registrants are told about
-    path("organise/sessions/<int:pk>/edit/", views.SessionUpdateView.as_view(), name="session-edit"),
-    path("organise/sessions/<int:pk>/reschedule/", views.SessionRescheduleView.as_view(), name="session-reschedule"),
-    path("organise/sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session-cancel"),
-]
+urlpatterns = [*sessions.urlpatterns]

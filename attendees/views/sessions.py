@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.urls import path
 
 from attendees import services
 from summits.forms import CancelForm, RescheduleForm, SessionForm
@@ -63,3 +64,10 @@ class SessionCancelView(SessionUpdateView):
 
     def success_message(self, session):
         return f"Session {session.code} cancelled"
+
+
+urlpatterns = [
+    path("organise/sessions/<int:pk>/edit/", SessionUpdateView.as_view(), name="session-edit"),
+    path("organise/sessions/<int:pk>/reschedule/", SessionRescheduleView.as_view(), name="session-reschedule"),
+    path("organise/sessions/<int:pk>/cancel/", SessionCancelView.as_view(), name="session-cancel"),
+]
