@@ -47,6 +47,9 @@ test-fast: setup
 bench: setup
 	$(PY) benchmarks/calendar_feed.py
 	$(PY) benchmarks/query_counts.py
+	$(PY) benchmarks/import_people.py
+	$(PY) benchmarks/invite_group.py
+	@echo "benchmarks/accept_burst.py needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres $(PY) benchmarks/accept_burst.py"
 
 lint:
 	$(VENV)/bin/ruff format --check .

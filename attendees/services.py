@@ -260,7 +260,6 @@ def invite_groups(
     now = timezone.now()
     Invitation.objects.bulk_create(
         (Invitation(person_id=pk, session=session, invited_by=actor, created_at=now) for pk in person_ids),
-        batch_size=1000,
         ignore_conflicts=True,  # someone invited them a moment ago: they keep that invitation
     )
     audit.record(
@@ -354,3 +353,66 @@ def can_self_register(person: Person | None, session: Session) -> bool:
         and session.access == SessionAccess.OPEN_TO_GROUPS
         and session.target_groups.filter(people=person).exists()
     )
+
+
+@transaction.atomic
+def set_session_audience(*, actor, session: Session, access: str, groups: Iterable[LeadershipGroup]) -> Session:
+    """Who a session is for: its target leadership groups, and whether people in them may
+    register themselves ("open to its target leadership groups") or only by invitation."""
+    groups = list(groups)
+    if access == SessionAccess.OPEN_TO_GROUPS and not groups:
+        raise ValidationError({"groups": "Choose the leadership groups that may register"})
+    before = {"access": session.access, "groups": sorted(g.name for g in session.target_groups.all())}
+    Session.objects.filter(pk=session.pk).update(access=access)
+    session.access = access
+    session.target_groups.set(groups)
+    after = {"access": access, "groups": sorted(g.name for g in groups)}
+    old, new = audit.changed(before, after)
+    if new:
+        audit.record(actor=actor, action="session.audience", obj=session, before=old, after=new)
+    return session
+
+
+# Board members' own account and calendar feed -----------------------------------------------
+
+
+def reset_calendar_token(*, person: Person) -> Person:
+    """Gives the person a new calendar feed secret: the old feed URL stops working at once,
+    and calendars subscribed to it get nothing more."""
+    from attendees.models import new_token
+
+    person.calendar_token = new_token()
+    person.save(update_fields=["calendar_token", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def ensure_person_account(*, email: str):
+    """Sign-in by emailed code for invited leaders: when `email` belongs to a person with no
+    account, gives them a passwordless one (username = email, unusable password, the address
+    verified, since organisers imported it and the code proves the mailbox) and links it to the
+    person. An existing account with that address is linked rather than duplicated. Returns
+    the person's account, or None when no person has that email."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    email = email.strip().lower()
+    person = Person.objects.select_for_update().select_related("user").filter(email=email).first()
+    if person is None:
+        return None
+    if person.user is not None:
+        return person.user
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        if User.objects.filter(username__iexact=email).exists():
+            return None  # an account already has this username: an administrator sorts it out
+        user = User(username=email, email=email, first_name=person.first_name, last_name=person.last_name)
+        user.set_unusable_password()
+        user.save()
+    elif Person.objects.filter(user=user).exists():
+        return None  # the account is linked to someone else: an administrator sorts it out
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    return user

@@ -1,7 +1,7 @@
 """Each views module owns its URL patterns; this joins them under the `attendees` namespace."""
 
-from attendees.views import sessions
+from attendees.views import attendee, organise, people, sessions
 
 app_name = "attendees"
 
-urlpatterns = [*sessions.urlpatterns]
+urlpatterns = [*attendee.urlpatterns, *sessions.urlpatterns, *organise.urlpatterns, *people.urlpatterns]

@@ -5,7 +5,8 @@ from django.http import HttpRequest
 
 class AccountAdapter(DefaultAccountAdapter):
     """No open sign-up: organisers and evaluators are created by an admin or `create_staff`,
-    and attendees get their account from their invitation (a later capability).
+    and invited leaders (people the organisers imported) get theirs the first time they ask
+    for a sign-in code (RequestLoginCodeForm below).
     Error messages are in NHS.UK style: say what happened and what to do."""
 
     error_messages = {
@@ -24,6 +25,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
+    """Asking for a code with a person's email creates their passwordless account first, so
+    allauth finds it and sends the code. Anyone else gets allauth's usual answer (the same
+    page, and an "unknown account" email), so the form never tells who is on our lists.
+
+    Arriving by an invitation link does not sign anyone in: the link is a bearer token that
+    is often forwarded (to a PA, a shared mailbox) and opened by mail scanners, so it may
+    answer that one invitation but not open the person's other sessions and calendar feed.
+    The emailed code proves the mailbox at the time of signing in."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].error_messages.update(
@@ -32,6 +42,14 @@ class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
                 "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
             }
         )
+
+    def clean_email(self) -> str:
+        from attendees.services import ensure_person_account
+
+        email = self.cleaned_data["email"]
+        if email:
+            ensure_person_account(email=email)
+        return super().clean_email()
 
 
 class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):

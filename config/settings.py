@@ -222,6 +222,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The monitored mailbox that calendar invites name as ORGANIZER (DOMAIN.md rule 4).
 CALENDAR_ORGANIZER_EMAIL = env_str("CALENDAR_ORGANIZER_EMAIL", "workshops@example.nhs.uk")
 
+# Reminders before a session, in days (run `manage.py send_reminders` every 15 minutes).
+try:
+    REMINDER_DAYS_BEFORE = tuple(sorted({int(day) for day in env_list("REMINDER_DAYS_BEFORE", "7,1")}, reverse=True))
+except ValueError:
+    raise ImproperlyConfigured(
+        "REMINDER_DAYS_BEFORE must be whole numbers of days separated by commas, like 7,1"
+    ) from None
+
 # Background tasks: Django's tasks API, stored in the database, run by `manage.py db_worker`.
 TASKS = {
     "default": {

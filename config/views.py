@@ -6,12 +6,12 @@ from django.template import loader
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Where sign-in lands: each role's own start page."""
+    """Where sign-in lands: each role's own start page; invited leaders land on My sessions."""
     if request.user.has_perm("summits.manage_programme"):
         return redirect("summits:dashboard")
     if request.user.has_perm("summits.view_outcomes"):
         return redirect("evaluation:home")
-    return redirect("summits:programme")
+    return redirect("attendees:my-sessions")
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

@@ -51,15 +51,26 @@ def changed(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 def record(
-    *, actor, action: str, obj: models.Model, before: dict | None = None, after: dict | None = None
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_repr: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
 ) -> AuditEntry:
+    """One entry about `obj`, or, for an action on many rows at once (an import), about
+    `object_type` described by `object_repr`."""
+    if obj is None and not object_type:
+        raise ValueError("An audit entry is about an object or, for bulk actions, an object type")
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_email=getattr(actor, "email", "") or "",
         action=action,
-        object_type=obj._meta.model_name,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:250],
+        object_type=obj._meta.model_name if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(str(obj) if obj is not None else object_repr)[:250],
         before={k: _plain(v) for k, v in (before or {}).items()},
         after={k: _plain(v) for k, v in (after or {}).items()},
     )

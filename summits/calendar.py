@@ -79,7 +79,14 @@ def programme_feed_ics(programme: Programme, sessions: Iterable[Session]) -> byt
     Reads only plain fields, `session.venue` and `session.focus_areas.all()`: pass sessions
     with select_related("venue") and prefetch_related("focus_areas") and nothing queries.
     """
-    name = _text(programme.name)
+    return sessions_feed_ics(programme.name, sessions)
+
+
+def sessions_feed_ics(name: str, sessions: Iterable[Session]) -> bytes:
+    """A subscribable feed of any sessions under a calendar name, e.g. one person's own
+    sessions. Built as the programme feed is: METHOD:PUBLISH, no attendees, cancelled
+    sessions kept and marked CANCELLED; the same query advice applies."""
+    name = _text(name)
     refresh = vDuration(FEED_REFRESH_INTERVAL).to_ical().decode()
     feed_lines = [
         f"NAME:{name}",

@@ -436,6 +436,8 @@ class AuditLogView(OrganiserRequiredMixin, ListView):
         ("venue", "Venues"),
         ("facilitator", "Facilitators"),
         ("pilotdecision", "Pilot decision"),
+        ("person", "People"),
+        ("leadershipgroup", "Leadership groups"),
         ("user", "Staff access"),
     ]
 

@@ -75,7 +75,7 @@ def session(
     **overrides,
 ) -> Session:
     n = next(_counter)
-    starts_at = starts_at or timezone.now().replace(microsecond=0) + datetime.timedelta(days=30 + n)
+    starts_at = starts_at or timezone.now().replace(microsecond=0) + datetime.timedelta(days=30 + n % 300)
     values = {
         "phase": phase or globals()["phase"](),
         "code": f"S-{n:04d}",
@@ -119,3 +119,68 @@ def pilot_decision(*, programme: Programme, outcome: str = PilotDecisionOutcome.
 
 def focus_area(number: int) -> FocusArea:
     return FocusArea.objects.get(number=number)
+
+
+# People --------------------------------------------------------------------------------------
+
+
+def leadership_group(**overrides):
+    from attendees.models import LeadershipGroup
+
+    values = {"name": f"Leadership group {next(_counter)}"}
+    values.update(overrides)
+    return LeadershipGroup.objects.create(**values)
+
+
+def organisation(**overrides):
+    from attendees.enums import OrganisationType
+    from attendees.models import Organisation
+
+    values = {
+        "name": f"Organisation {next(_counter)} NHS Trust",
+        "type": OrganisationType.ACUTE_TRUST,
+        "region": Region.LONDON,
+    }
+    values.update(overrides)
+    return Organisation.objects.create(**values)
+
+
+def person(*, groups=(), **overrides):
+    from attendees.models import Person
+
+    n = next(_counter)
+    values = {
+        "first_name": "Alex",
+        "last_name": f"Leader{n}",
+        "email": f"alex.leader{n}@example.nhs.uk",
+        "job_title": "Chief executive",
+    }
+    values.update(overrides)
+    if "organisation" not in overrides:
+        values["organisation"] = organisation()
+    created = Person.objects.create(**values)
+    if groups:
+        created.groups.set(groups)
+    return created
+
+
+def invitation(*, session: Session, person=None, **overrides):
+    from attendees.models import Invitation
+
+    return Invitation.objects.create(session=session, person=person or globals()["person"](), **overrides)
+
+
+def registration(*, session: Session, person=None, status: str = "confirmed", **overrides):
+    """A registration as the services leave it: one holding a place counts in places_taken."""
+    from django.db.models import F
+
+    from attendees.enums import HOLDS_A_PLACE
+    from attendees.models import Registration
+
+    values = {"status": status, "confirmed_at": timezone.now() if status in HOLDS_A_PLACE else None}
+    values.update(overrides)
+    created = Registration.objects.create(session=session, person=person or globals()["person"](), **values)
+    if status in HOLDS_A_PLACE:
+        Session.objects.filter(pk=session.pk).update(places_taken=F("places_taken") + 1)
+        session.refresh_from_db(fields=["places_taken"])
+    return created

@@ -1,9 +1,15 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.views import View
 
 from attendees import services
+from attendees.forms.sessions import SessionAudienceForm
 from summits.forms import CancelForm, RescheduleForm, SessionForm
-from summits.views import SessionFormView
+from summits.models import Session
+from summits.views import OrganiserRequiredMixin, SessionFormView
 
 # Editing, moving and cancelling a session live here, not in summits, because they tell the
 # people registered on it (calendar updates and cancellations): see attendees/services.py.
@@ -66,8 +72,34 @@ class SessionCancelView(SessionUpdateView):
         return f"Session {session.code} cancelled"
 
 
+class SessionAudienceView(OrganiserRequiredMixin, View):
+    template_name = "attendees/session_audience.html"
+
+    def get_session(self, pk: int) -> Session:
+        return get_object_or_404(Session.objects.prefetch_related("target_groups"), pk=pk)
+
+    def get(self, request, pk: int):
+        session = self.get_session(pk)
+        form = SessionAudienceForm(initial={"access": session.access, "groups": list(session.target_groups.all())})
+        return render(request, self.template_name, {"form": form, "session": session})
+
+    def post(self, request, pk: int):
+        session = self.get_session(pk)
+        form = SessionAudienceForm(request.POST)
+        if form.is_valid():
+            try:
+                services.set_session_audience(actor=request.user, session=session, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, f"Who can register for {session.code} saved")
+                return redirect("summits:session-detail", pk=session.pk)
+        return render(request, self.template_name, {"form": form, "session": session})
+
+
 urlpatterns = [
     path("organise/sessions/<int:pk>/edit/", SessionUpdateView.as_view(), name="session-edit"),
     path("organise/sessions/<int:pk>/reschedule/", SessionRescheduleView.as_view(), name="session-reschedule"),
     path("organise/sessions/<int:pk>/cancel/", SessionCancelView.as_view(), name="session-cancel"),
+    path("organise/sessions/<int:pk>/audience/", SessionAudienceView.as_view(), name="session-audience"),
 ]

@@ -178,7 +178,7 @@ def test_home_sends_anonymous_people_to_sign_in(client):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("organiser", "summits:dashboard"), ("evaluator", "evaluation:home"), (None, "summits:programme")],
+    [("organiser", "summits:dashboard"), ("evaluator", "evaluation:home"), (None, "attendees:my-sessions")],
 )
 def test_home_sends_each_role_to_its_start_page(client, role, expected):
     client.force_login(factories.staff_user("someone@example.nhs.uk", role=role))

@@ -457,3 +457,28 @@ def test_programme_feed_ics_query_count_does_not_grow(programme, django_assert_n
         data = calendar.programme_feed_ics(programme, _feed_queryset(programme))
 
     assert len(_parse(data).events) == size
+
+
+@pytest.mark.django_db
+def test_sessions_feed_ics_named_feed_of_given_sessions_escaped_name():
+    first = _session()
+    _session(
+        code="PIL-HOW-02", starts_at=factories.london(2026, 7, 1, 9, 0), ends_at=factories.london(2026, 7, 1, 12, 0)
+    )
+    cancelled = _cancelled(
+        _session(
+            code="PIL-HOW-03", starts_at=factories.london(2026, 8, 1, 9, 0), ends_at=factories.london(2026, 8, 1, 12, 0)
+        )
+    )
+
+    data = calendar.sessions_feed_ics("Jane's workshops; 2026, all", [first, cancelled])
+
+    ical = _parse(data)
+    assert str(ical["METHOD"]) == "PUBLISH"
+    assert "X-WR-CALNAME:Jane's workshops\\; 2026\\, all" in _unfolded_lines(data)
+    assert [(str(event["UID"]), str(event["STATUS"])) for event in ical.events] == [
+        (calendar.session_uid(first), "CONFIRMED"),
+        (calendar.session_uid(cancelled), "CANCELLED"),
+    ]
+    assert b"ATTENDEE" not in data
+    assert _parse(data).to_ical(sorted=False) == data

@@ -169,11 +169,13 @@ def test_seed_demo_sessions_all_have_cost_lines_facilitators_and_focus_areas(see
 def test_seed_demo_creates_an_organiser_and_an_evaluator(seeded):
     users = {user.email: user for user in get_user_model().objects.all()}
 
-    assert sorted(users) == ["evaluator@example.nhs.uk", "organiser@example.nhs.uk"]
+    assert sorted(users) == ["board.member@example.nhs.uk", "evaluator@example.nhs.uk", "organiser@example.nhs.uk"]
     assert users["organiser@example.nhs.uk"].has_perm("summits.manage_programme") is True
     assert users["evaluator@example.nhs.uk"].has_perm("summits.view_outcomes") is True
     assert users["evaluator@example.nhs.uk"].has_perm("summits.manage_programme") is False
-    assert EmailAddress.objects.filter(verified=True).count() == 2
+    assert users["board.member@example.nhs.uk"].has_perm("summits.manage_programme") is False
+    assert EmailAddress.objects.filter(verified=True).count() == 3
+    # Staff are welcomed by email; the demo board member is not emailed.
     assert sorted(message.to[0] for message in mail.outbox) == ["evaluator@example.nhs.uk", "organiser@example.nhs.uk"]
 
 

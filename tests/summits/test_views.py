@@ -42,6 +42,8 @@ def objects(programme):
         "cost_line": factories.cost_line(session=session),
         "facilitator": factories.facilitator(),
         "venue": factories.venue(),
+        "invitation": factories.invitation(session=session),
+        "registration": factories.registration(session=session),
     }
 
 
@@ -56,6 +58,7 @@ GET_PAGES = [
     "summits:session-duplicate",
     "attendees:session-reschedule",
     "attendees:session-cancel",
+    "attendees:session-audience",
     "summits:facilitator-list",
     "summits:facilitator-create",
     "summits:facilitator-edit",
@@ -65,8 +68,23 @@ GET_PAGES = [
     "summits:phase-edit",
     "summits:pilot-decision",
     "summits:audit-log",
+    "attendees:session-invite",
+    "attendees:invite-person",
+    "attendees:session-registrations",
+    "attendees:session-registrations-csv",
+    "attendees:check-in",
+    "attendees:reach",
 ]
-POST_ONLY = ["summits:session-publish", "summits:cost-line-add", "summits:cost-line-delete"]
+POST_ONLY = [
+    "summits:session-publish",
+    "summits:cost-line-add",
+    "summits:cost-line-delete",
+    "attendees:invitation-resend",
+    "attendees:registration-cancel",
+    "attendees:check-in-mark",
+    "attendees:check-in-undo",
+    "attendees:attendance-finalise",
+]
 POST_DATA = {"summits:cost-line-add": {"category": "catering", "description": "Lunch", "amount": "320.00"}}
 
 
@@ -79,23 +97,37 @@ def organiser_url(name: str, objects: dict) -> str:
         "summits:session-duplicate": session_pk,
         "attendees:session-reschedule": session_pk,
         "attendees:session-cancel": session_pk,
+        "attendees:session-audience": session_pk,
         "summits:session-publish": session_pk,
         "summits:cost-line-add": session_pk,
         "summits:cost-line-delete": {"pk": objects["cost_line"].pk},
         "summits:facilitator-edit": {"pk": objects["facilitator"].pk},
         "summits:venue-edit": {"pk": objects["venue"].pk},
         "summits:phase-edit": {"pk": objects["phase"].pk},
+        "attendees:session-invite": session_pk,
+        "attendees:invite-person": session_pk,
+        "attendees:session-registrations": session_pk,
+        "attendees:session-registrations-csv": session_pk,
+        "attendees:check-in": session_pk,
+        "attendees:check-in-mark": session_pk,
+        "attendees:attendance-finalise": session_pk,
+        "attendees:invitation-resend": {"pk": objects["invitation"].pk},
+        "attendees:registration-cancel": {"pk": objects["registration"].pk},
+        "attendees:check-in-undo": {"pk": objects["registration"].pk},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 
 
 def test_every_organiser_url_is_covered():
     from attendees.urls import urlpatterns as attendees_patterns
+    from attendees.views import people
     from summits.urls import urlpatterns
 
     public = {"programme", "public-session-detail", "session-ics", "programme-feed"}
     names = {f"summits:{pattern.name}" for pattern in urlpatterns if pattern.name not in public}
     names |= {f"attendees:{p.name}" for p in attendees_patterns if str(p.pattern).startswith("organise/")}
+    # The people pages have their own guard in tests/attendees/test_people_views.py.
+    names -= {f"attendees:{p.name}" for p in people.urlpatterns}
 
     assert names == set(GET_PAGES) | set(POST_ONLY)
 

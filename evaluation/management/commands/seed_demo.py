@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from attendees.demo import seed_people
 from summits.demo import seed_schedule
 
 
@@ -11,13 +12,21 @@ class Command(BaseCommand):
         # Lives in the top-most app so that later capabilities can add their demo data here
         # in dependency order (schedule → people → surveys → outcomes).
         summary = seed_schedule()
+        people = seed_people(summary["programme"])
         sign_in = f"{settings.SITE_URL}/accounts/login/"
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {summary['programme']} with {summary['sessions']} sessions.")
+        )
+        places = people["registrations"]
+        self.stdout.write(
+            f"{people['people']} people in {people['groups']} leadership groups; {people['invitations']} invitations; "
+            f"{places['confirmed']} confirmed, {places['waitlisted']} waitlisted, {places['cancelled']} cancelled, "
+            f"{places['attended']} attended, {places['no_show']} did not attend."
         )
         self.stdout.write(
             "\nSign in at " + sign_in + " with one of these emails; the sign-in code is printed in this terminal:\n"
             f"  Organiser: {summary['organiser']}\n"
             f"  Evaluator: {summary['evaluator']}\n"
+            f"  Board member (invited leader, no staff role): {people['board_member']}\n"
             f"The public programme page needs no sign-in: {settings.SITE_URL}/\n"
         )

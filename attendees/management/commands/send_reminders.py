@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+
+from attendees import reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Sends the reminders that are due (settings.REMINDER_DAYS_BEFORE, default 7 and 1 days before) to people "
+        "with a confirmed place, once each. Safe to run repeatedly; run it from cron every 15 minutes: "
+        "*/15 * * * * cd /srv/dlw && .venv/bin/python manage.py send_reminders"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Put the run on the background worker's queue (manage.py db_worker) instead of running it here.",
+        )
+
+    def handle(self, *args, enqueue: bool = False, **options):
+        if enqueue:
+            result = reminders.send_reminders_task.enqueue()
+            self.stdout.write(f"Queued for the background worker (task {result.id}).")
+            return
+        sent = reminders.send_due_reminders()
+        for days, count in sorted(sent.items(), reverse=True):
+            self.stdout.write(f"{days}-day reminders sent: {count}")
