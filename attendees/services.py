@@ -91,22 +91,26 @@ def register(*, person: Person, session: Session, invitation: Invitation | None 
     problem = registration_problem(session)
     if problem:
         raise ValidationError(problem)
-    if Registration.objects.filter(person=person, session=session, status__in=ACTIVE).exists():
-        raise ValidationError("You already have a place on this session, or are on its waiting list.")
+    return _register(person=person, session=session, invitation=invitation)
+
+
+def _register(*, person: Person, session: Session, invitation: Invitation | None) -> Registration:
+    """Takes a place or a waiting-list place; the caller's transaction has just loaded `session`
+    and checked that it takes registrations. Four statements on the hot path: the conditional
+    UPDATE for the place, the INSERT, and the email task after commit."""
     confirmed = _take_place(session.pk)
     now = timezone.now()
     try:
-        with transaction.atomic():
-            registration = Registration.objects.create(
-                person=person,
-                session=session,
-                invitation=invitation,
-                status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
-                confirmed_at=now if confirmed else None,
-            )
+        registration = Registration.objects.create(
+            person=person,
+            session=session,
+            invitation=invitation,
+            status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
+            confirmed_at=now if confirmed else None,
+        )
     except IntegrityError:
-        # The same person accepted twice at once: the unique constraint let one through.
-        # Raising rolls back the place taken above with the rest of this transaction.
+        # A live registration exists already (the partial unique constraint). Raising rolls
+        # back the caller's whole transaction, and with it the place taken above.
         raise ValidationError("You already have a place on this session, or are on its waiting list.") from None
     _after_commit(tasks.send_registration_email, registration.pk)
     return registration
@@ -136,7 +140,9 @@ def cancel_registration(*, registration: Registration, actor=None) -> Registrati
     """Cancels a confirmed or waitlisted place. A freed place goes to the first person on the
     waiting list, who is emailed a calendar invite. After commit the person who cancelled gets
     a confirmation (with METHOD:CANCEL for their calendar). `actor` is the organiser, if any."""
-    registration = Registration.objects.select_for_update().select_related("session").get(pk=registration.pk)
+    registration = (
+        Registration.objects.select_for_update(of=("self",)).select_related("session").get(pk=registration.pk)
+    )
     if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED):
         raise ValidationError("This place has already been cancelled or the session has taken place.")
     held_a_place = registration.status == RegistrationStatus.CONFIRMED
@@ -183,7 +189,9 @@ def registration_from_link(registration_id: int, token: str) -> Registration:
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation) -> Registration:
     """The invited person takes a place (or joins the waiting list) through their link."""
-    invitation = Invitation.objects.select_for_update().select_related("session", "person").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("session", "person").get(pk=invitation.pk)
+    )
     if invitation.status != InvitationStatus.PENDING:
         raise LinkError(
             f"You have already {'accepted' if invitation.status == InvitationStatus.ACCEPTED else 'declined'} "
@@ -192,7 +200,7 @@ def accept_invitation(*, invitation: Invitation) -> Registration:
     problem = registration_problem(invitation.session)
     if problem:
         raise LinkError(problem)
-    registration = register(person=invitation.person, session=invitation.session, invitation=invitation)
+    registration = _register(person=invitation.person, session=invitation.session, invitation=invitation)
     invitation.status = InvitationStatus.ACCEPTED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
@@ -397,7 +405,7 @@ def ensure_person_account(*, email: str):
     from django.contrib.auth import get_user_model
 
     email = email.strip().lower()
-    person = Person.objects.select_for_update().select_related("user").filter(email=email).first()
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").filter(email=email).first()
     if person is None:
         return None
     if person.user is not None:
