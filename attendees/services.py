@@ -27,9 +27,6 @@ from summits import services as scheduling
 from summits.enums import SessionAccess, SessionStatus
 from summits.models import Session
 
-# How many invitation emails one background task sends.
-EMAIL_BATCH = 200
-
 
 class LinkError(Exception):
     """A token link that is wrong, for another session, expired or already used. The message
@@ -282,14 +279,14 @@ def invite_groups(
         },
     )
     if person_ids:
-        session_id = session.pk
         ids = list(
-            Invitation.objects.filter(session_id=session_id, person_id__in=person_ids, sent_at__isnull=True)
+            Invitation.objects.filter(session=session, person_id__in=person_ids, sent_at__isnull=True)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        for start in range(0, len(ids), EMAIL_BATCH):
-            _after_commit(tasks.send_invitation_emails, ids[start : start + EMAIL_BATCH])
+        # One task for the whole group, so queuing costs the same whatever its size; the task
+        # sends in batches of EMAIL_BATCH.
+        _after_commit(tasks.send_invitation_emails, ids)
     return len(person_ids)
 
 

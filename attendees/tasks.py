@@ -3,12 +3,16 @@ function in attendees/emails.py. Every sender is idempotent where a retry could 
 
 from django_tasks import task
 
+# How many invitation emails are loaded and sent at a time.
+EMAIL_BATCH = 200
+
 
 @task()
 def send_invitation_emails(invitation_ids: list[int]) -> None:
     from attendees import emails
 
-    emails.send_invitations(invitation_ids=invitation_ids)
+    for start in range(0, len(invitation_ids), EMAIL_BATCH):
+        emails.send_invitations(invitation_ids=invitation_ids[start : start + EMAIL_BATCH])
 
 
 @task()
