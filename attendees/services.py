@@ -16,12 +16,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from attendees import tasks
 from attendees.enums import ACTIVE, InvitationStatus, RegistrationStatus
 from attendees.models import Invitation, LeadershipGroup, Person, Registration
+from attendees.queries.attendee import with_waitlist_position
 from summits import audit
 from summits import services as scheduling
 from summits.enums import SessionAccess, SessionStatus
@@ -70,13 +71,15 @@ def _free_place(session_id: int) -> None:
 
 
 def waitlist_position(registration: Registration) -> int | None:
-    """1 for the first in the queue; None if not waitlisted."""
+    """1 for the first in the queue; None if not waitlisted. The ranking is the one list pages
+    annotate (attendees.queries.attendee.with_waitlist_position), so they always agree."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    ahead = Registration.objects.filter(
-        session_id=registration.session_id, status=RegistrationStatus.WAITLISTED
-    ).filter(Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, id__lt=registration.id))
-    return ahead.count() + 1
+    return (
+        with_waitlist_position(Registration.objects.filter(pk=registration.pk))
+        .values_list("waitlist_position", flat=True)
+        .get()
+    )
 
 
 @transaction.atomic
