@@ -96,6 +96,16 @@ else:
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
         raise ImproperlyConfigured("SECRET_KEY must be a long random value when DEBUG is off.")
 
+# The key of the keyed hash that turns a person into the pseudonymous participant key in
+# every evaluation export. Kept apart from SECRET_KEY so rotating one does not change the
+# other: changing it changes every participant key, so keep it for the programme's life.
+if DEBUG:
+    PSEUDONYMISATION_KEY = env_str("PSEUDONYMISATION_KEY", "insecure-local-pseudonymisation-key")
+else:
+    PSEUDONYMISATION_KEY = env_str("PSEUDONYMISATION_KEY")
+    if len(PSEUDONYMISATION_KEY) < 32 or PSEUDONYMISATION_KEY.startswith("insecure"):
+        raise ImproperlyConfigured("PSEUDONYMISATION_KEY must be a long random value when DEBUG is off.")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -229,6 +239,9 @@ except ValueError:
     raise ImproperlyConfigured(
         "REMINDER_DAYS_BEFORE must be whole numbers of days separated by commas, like 7,1"
     ) from None
+
+# Sections that later apps add to a board member's My sessions page (attendees cannot import them).
+MY_SESSIONS_EXTRAS = ["feedback.queries.my_sessions_extras"]
 
 # Background tasks: Django's tasks API, stored in the database, run by `manage.py db_worker`.
 TASKS = {

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("home/", views.home, name="home"),
     path("evaluation/", include("evaluation.urls")),
+    path("", include("feedback.urls")),
     path("", include("attendees.urls")),
     path("", include("summits.urls")),
 ]

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from attendees import services
@@ -269,6 +270,10 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
             "feed_url": feed_url,
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
         }
+        # What later apps add to this page (their surveys, say): settings.MY_SESSIONS_EXTRAS
+        # names functions person -> context, so this app does not import them.
+        for extra in settings.MY_SESSIONS_EXTRAS:
+            context |= import_string(extra)(person)
     return render(request, "attendees/attendee/my_sessions.html", context)
 
 

@@ -488,8 +488,9 @@ def test_my_sessions_query_count_does_not_grow(client, jane, django_assert_num_q
     signed_in(client, jane)
 
     # Session, user, the user's two permission lookups (header navigation), the person, and
-    # the registrations with their sessions and waitlist positions in one query.
-    with django_assert_num_queries(6):
+    # the registrations with their sessions and waitlist positions in one query, and the
+    # person's survey links (feedback's section, through settings.MY_SESSIONS_EXTRAS).
+    with django_assert_num_queries(7):
         response = client.get(reverse("attendees:my-sessions"))
 
     assert len(response.context["upcoming"]) == size

@@ -172,10 +172,26 @@ def test_settings_without_debug_refuse_a_short_secret_key():
 
 
 def test_settings_without_debug_are_strict():
-    result = _import_settings({"DEBUG": "false", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "workshops.example.nhs.uk"})
+    result = _import_settings(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "k" * 60,
+            "PSEUDONYMISATION_KEY": "p" * 40,
+            "ALLOWED_HOSTS": "workshops.example.nhs.uk",
+        }
+    )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False True True True 31536000 ['workshops.example.nhs.uk']"
+
+
+def test_settings_without_debug_need_a_pseudonymisation_key():
+    result = _import_settings({"DEBUG": "false", "SECRET_KEY": "k" * 60, "PSEUDONYMISATION_KEY": "short"})
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: PSEUDONYMISATION_KEY must be a long random value when DEBUG is off."
+    )
 
 
 def test_settings_refuse_a_bad_debug_value():

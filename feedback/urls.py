@@ -1,0 +1,7 @@
+"""Each views module owns its URL patterns; this joins them under the `feedback` namespace."""
+
+from feedback.views import answer
+
+app_name = "feedback"
+
+urlpatterns = [*answer.urlpatterns]
