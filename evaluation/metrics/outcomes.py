@@ -1,0 +1,472 @@
+"""Learning outcomes: the paired change in confidence from one survey to another.
+
+Statistics match R, not scipy's defaults (see RECIPES.md, "Statistics"): the paired t-test
+is `scipy.stats.ttest_rel(after, before)` (R's `t.test(after, before, paired=TRUE)`), and
+the Wilcoxon signed-rank test is `scipy.stats.wilcoxon(d, zero_method="wilcox",
+correction=True, method="asymptotic")` (R's `wilcox.test(after, before, paired=TRUE,
+exact=FALSE, correct=TRUE)`). Differences are rounded to 10 decimal places before they are
+compared or ranked, so float noise cannot break a tie.
+
+Undefined statistics are None (never NaN or inf) and the row's `note` gives the reason.
+"""
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._common import (
+    DIFFERENCE_DECIMALS,
+    RETROSPECTIVE,
+    clean,
+    confidence_items,
+    object_frame,
+    pct,
+    wide_answers,
+)
+
+WILCOXON_METHOD = (
+    "Wilcoxon signed-rank, zeros dropped, normal approximation with tie and continuity correction "
+    "(as R wilcox.test paired, exact=FALSE); statistic V = sum of the ranks of positive changes"
+)
+T_METHOD = "paired t-test (as R t.test paired); CI of the mean change from the t distribution"
+DZ_CI_METHOD = "normal approximation, SE = sqrt(1/n + dz²/(2n))"
+# Jacobson & Truax (1991): a change is reliable when |change| / (SD_before · √2 · √(1 − α)) > 1.96.
+RELIABLE_CHANGE_Z = 1.96
+
+NO_PAIRS = "no pairs"
+ONE_PAIR = "one pair"
+IDENTICAL = "every difference identical"
+ALL_ZERO = "all differences zero"
+
+STATISTIC_COLUMNS = [
+    "n_pairs",
+    "mean_before",
+    "mean_after",
+    "mean_change",
+    "sd_change",
+    "ci_low",
+    "ci_high",
+    "t",
+    "df",
+    "p_t",
+    "wilcoxon_statistic",
+    "p_wilcoxon",
+    "wilcoxon_method",
+    "dz",
+    "dz_ci_low",
+    "dz_ci_high",
+    "dz_ci_method",
+    "n_improved",
+    "n_unchanged",
+    "n_worsened",
+    "pct_improved",
+    "pct_unchanged",
+    "pct_worsened",
+    "reliability",
+    "reliable_change_threshold",
+    "n_reliable_improved",
+    "n_reliable_worsened",
+    "p_holm",
+    "note",
+]
+PAIRED_COLUMNS = ["measure", "kind", "label", *STATISTIC_COLUMNS]
+THEN_TEST_COLUMNS = ["measure", "compares", "comparison", "label", *STATISTIC_COLUMNS]
+# For apply_disclosure: counts are rounded, everything computed from them is a statistic.
+PAIRED_COUNT_COLUMNS = ["n_improved", "n_unchanged", "n_worsened", "n_reliable_improved", "n_reliable_worsened"]
+PAIRED_STAT_COLUMNS = [
+    "mean_before",
+    "mean_after",
+    "mean_change",
+    "sd_change",
+    "ci_low",
+    "ci_high",
+    "t",
+    "df",
+    "p_t",
+    "wilcoxon_statistic",
+    "p_wilcoxon",
+    "dz",
+    "dz_ci_low",
+    "dz_ci_high",
+    "pct_improved",
+    "pct_unchanged",
+    "pct_worsened",
+    "p_holm",
+]
+
+SCALE = "scale"
+DOMAIN_PREFIX = "domain:"
+
+
+# --- the statistics of one set of pairs ------------------------------------------------------
+
+
+def wilcoxon_signed_rank(differences: Sequence[float]) -> tuple[float | None, float | None]:
+    """(V, p): V is R's statistic, the sum of the ranks of the positive differences; p is
+    scipy's R-compatible asymptotic p. None, None when no difference is non-zero."""
+    d = np.round(np.asarray(differences, dtype=float), DIFFERENCE_DECIMALS)
+    nonzero = d[d != 0]
+    if len(nonzero) == 0:
+        return None, None
+    ranks = stats.rankdata(np.abs(nonzero))
+    v = float(ranks[nonzero > 0].sum())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "sample size too small for normal approximation": we say which method
+        result = stats.wilcoxon(d, zero_method="wilcox", correction=True, method="asymptotic")
+    return v, clean(float(result.pvalue))
+
+
+def paired_statistics(
+    before: Sequence[float],
+    after: Sequence[float],
+    *,
+    confidence: float = 0.95,
+    reliability: float | None = None,
+) -> dict[str, Any]:
+    """Every statistic column of `paired_outcomes` for one set of pairs (aligned arrays).
+
+    `reliability` (Cronbach's α) drives the reliable change index; without it the
+    reliable-change counts are None.
+    """
+    before = np.asarray(before, dtype=float)
+    after = np.asarray(after, dtype=float)
+    d = np.round(after - before, DIFFERENCE_DECIMALS)
+    n = len(d)
+    row: dict[str, Any] = dict.fromkeys(STATISTIC_COLUMNS)
+    row.update(
+        n_pairs=n,
+        wilcoxon_method=WILCOXON_METHOD,
+        dz_ci_method=DZ_CI_METHOD,
+        n_improved=int((d > 0).sum()),
+        n_unchanged=int((d == 0).sum()),
+        n_worsened=int((d < 0).sum()),
+        reliability=clean(reliability),
+    )
+    if n == 0:
+        row["note"] = NO_PAIRS
+        return row
+    row.update(
+        mean_before=float(before.mean()),
+        mean_after=float(after.mean()),
+        mean_change=float(d.mean()),
+        pct_improved=pct(row["n_improved"], n),
+        pct_unchanged=pct(row["n_unchanged"], n),
+        pct_worsened=pct(row["n_worsened"], n),
+    )
+    if n == 1:
+        row["note"] = ONE_PAIR
+        return row
+
+    reasons = []
+    sd = float(np.std(d, ddof=1))
+    row["sd_change"] = sd
+    if sd == 0:
+        reasons.append(ALL_ZERO if row["mean_change"] == 0 else IDENTICAL)
+    else:
+        result = stats.ttest_rel(after, before)
+        interval = result.confidence_interval(confidence_level=confidence)
+        dz = row["mean_change"] / sd
+        se_dz = math.sqrt(1 / n + dz**2 / (2 * n))
+        z = stats.norm.ppf(0.5 + confidence / 2)
+        row.update(
+            t=clean(float(result.statistic)),
+            df=int(result.df),
+            p_t=clean(float(result.pvalue)),
+            ci_low=clean(float(interval.low)),
+            ci_high=clean(float(interval.high)),
+            dz=dz,
+            dz_ci_low=dz - z * se_dz,
+            dz_ci_high=dz + z * se_dz,
+        )
+    row["wilcoxon_statistic"], row["p_wilcoxon"] = wilcoxon_signed_rank(d)
+
+    sd_before = float(np.std(before, ddof=1))
+    if reliability is None:
+        reasons.append("reliable change undefined: Cronbach's alpha undefined")
+    elif reliability <= 0 or reliability >= 1:
+        reasons.append(f"reliable change undefined: Cronbach's alpha is {reliability:.3g}")
+    elif sd_before == 0:
+        reasons.append("reliable change undefined: every before score identical")
+    else:
+        standard_error = sd_before * math.sqrt(2) * math.sqrt(1 - reliability)
+        rci = d / standard_error
+        row.update(
+            reliable_change_threshold=RELIABLE_CHANGE_Z * standard_error,
+            n_reliable_improved=int((rci > RELIABLE_CHANGE_Z).sum()),
+            n_reliable_worsened=int((rci < -RELIABLE_CHANGE_Z).sum()),
+        )
+    row["note"] = "; ".join(reasons)
+    return row
+
+
+def holm(p_values: Sequence[float | None]) -> list[float | None]:
+    """Holm's step-down adjustment (R's p.adjust(method="holm")) over the defined p-values;
+    None stays None and does not count towards the number of tests."""
+    defined = sorted((p, position) for position, p in enumerate(p_values) if p is not None)
+    m = len(defined)
+    adjusted: list[float | None] = [None] * len(p_values)
+    running = 0.0
+    for rank, (p, position) in enumerate(defined):
+        running = max(running, min(1.0, (m - rank) * p))
+        adjusted[position] = running
+    return adjusted
+
+
+# --- scores per registration -----------------------------------------------------------------
+
+
+def _measure_items(items: pd.DataFrame, measure: str) -> list[str]:
+    confidence = confidence_items(items)
+    if measure == SCALE:
+        return list(confidence["item"])
+    if measure.startswith(DOMAIN_PREFIX):
+        domain = measure.removeprefix(DOMAIN_PREFIX)
+        return list(confidence.loc[confidence["domain"] == domain, "item"])
+    if measure in set(items["item"]):
+        return [measure]
+    raise ValueError(f"Unknown measure {measure!r}: an item code, 'domain:<name>' or 'scale'")
+
+
+def paired_scores(
+    answers: pd.DataFrame,
+    items: pd.DataFrame,
+    measure: str = SCALE,
+    *,
+    before: str = "pre",
+    after: str = "post",
+) -> pd.DataFrame:
+    """One row per registration with a score for `measure` in both surveys: columns
+    `registration`, `before`, `after`, `change` (after − before, rounded to 10 dp).
+
+    `measure` is an item code, "domain:<name>" or "scale". A domain or scale score is the
+    mean of the items that registration answered in *both* surveys, so before and after
+    average the same items and a skipped item cannot masquerade as a change; a registration
+    counts when it answered at least one of them in both.
+    """
+    codes = _measure_items(items, measure)
+    wide_before = wide_answers(answers, before, codes)
+    wide_after = wide_answers(answers, after, codes)
+    both = wide_before.index.intersection(wide_after.index)
+    wide_before, wide_after = wide_before.loc[both], wide_after.loc[both]
+    answered = wide_before.notna() & wide_after.notna()
+    keep = answered.any(axis=1)
+    scores = pd.DataFrame(
+        {
+            "before": wide_before.where(answered).mean(axis=1)[keep],
+            "after": wide_after.where(answered).mean(axis=1)[keep],
+        }
+    )
+    scores["change"] = (scores["after"] - scores["before"]).round(DIFFERENCE_DECIMALS)
+    scores.index.name = "registration"
+    return scores.reset_index().sort_values("registration", ignore_index=True)
+
+
+def improved_count(
+    answers: pd.DataFrame, items: pd.DataFrame, measure: str = SCALE, *, before: str = "pre", after: str = "post"
+) -> int:
+    """Registrations whose score rose: the denominator of cost per improved participant."""
+    return int((paired_scores(answers, items, measure, before=before, after=after)["change"] > 0).sum())
+
+
+# --- reliability -------------------------------------------------------------------------
+
+
+def cronbach_alpha(
+    answers: pd.DataFrame, items: pd.DataFrame, *, survey: str, domain: str | None = None
+) -> dict[str, Any]:
+    """Cronbach's α of the confidence items (or one domain's) in one survey, complete cases only.
+
+    α = k/(k−1) · (1 − Σ var(item) / var(total)), sample variances (ddof=1). Returns `n`
+    (complete responses), `k` (items), `alpha` (None when undefined) and `note` (the reason).
+    """
+    confidence = confidence_items(items)
+    if domain is not None:
+        confidence = confidence[confidence["domain"] == domain]
+    codes = list(confidence["item"])
+    complete = wide_answers(answers, survey, codes).dropna()
+    n, k = len(complete), len(codes)
+    result: dict[str, Any] = {"n": n, "k": k, "alpha": None, "note": ""}
+    if k < 2:
+        result["note"] = "fewer than 2 items"
+    elif n < 2:
+        result["note"] = "fewer than 2 complete responses"
+    else:
+        total_variance = float(complete.sum(axis=1).var(ddof=1))
+        if total_variance == 0:
+            result["note"] = "no variance in total scores"
+        else:
+            item_variance = float(complete.var(ddof=1).sum())
+            result["alpha"] = k / (k - 1) * (1 - item_variance / total_variance)
+    return result
+
+
+# --- the outcome tables ------------------------------------------------------------------
+
+
+def paired_outcomes(
+    answers: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    before: str = "pre",
+    after: str = "post",
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """The headline learning table: one row per confidence item (in `order`), then one per
+    domain score ("domain:<name>", in the order domains first appear), then the whole
+    confidence scale ("scale"). Columns: PAIRED_COLUMNS.
+
+    A pair is one registration with a numeric answer in both surveys (for a domain or the
+    scale: at least one item of it answered in both, see `paired_scores`). `p_holm` adjusts
+    the paired-t p-values across the item rows only (None on domain and scale rows).
+    Reliable change (Jacobson–Truax) uses Cronbach's α of the whole confidence scale in the
+    `before` survey for every row, with the SD of that row's before scores; on single items
+    that α overstates their reliability, so read the item rows' reliable-change counts as
+    generous.
+    """
+    confidence_table = confidence_items(items)
+    reliability = cronbach_alpha(answers, items, survey=before)["alpha"]
+    measures: list[tuple[str, str, str]] = [
+        (code, "item", label) for code, label in zip(confidence_table["item"], confidence_table["label"], strict=True)
+    ]
+    domains = [domain for domain in dict.fromkeys(confidence_table["domain"]) if domain]
+    measures += [(DOMAIN_PREFIX + domain, "domain", domain) for domain in domains]
+    measures.append((SCALE, "scale", "Confidence scale (mean of all confidence items)"))
+
+    rows = []
+    for measure, kind, label in measures:
+        scores = paired_scores(answers, items, measure, before=before, after=after)
+        row = paired_statistics(scores["before"], scores["after"], confidence=confidence, reliability=reliability)
+        rows.append({"measure": measure, "kind": kind, "label": label, **row})
+    item_rows = [row for row in rows if row["kind"] == "item"]
+    for row, adjusted in zip(item_rows, holm([row["p_t"] for row in item_rows]), strict=True):
+        row["p_holm"] = adjusted
+    return object_frame(rows, PAIRED_COLUMNS)
+
+
+def _item_values(answers: pd.DataFrame, survey: str, code: str) -> pd.Series:
+    return wide_answers(answers, survey, [code])[code].dropna()
+
+
+def then_test(answers: pd.DataFrame, items: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
+    """Response shift, for each retrospective ("then-test") item: two rows, columns THEN_TEST_COLUMNS.
+
+    "retrospective vs pre": the post survey's retrospective rating of before minus the pre
+    survey's rating of the item it mirrors (`compares`); a negative mean says people judged
+    their starting confidence lower with hindsight. "post vs retrospective": the post rating
+    minus the retrospective one, the change people perceive. Pairs are the same registration.
+    `p_holm` adjusts the paired-t p-values across every row of this table. Reliable change
+    uses α of the pre survey's confidence scale.
+    """
+    reliability = cronbach_alpha(answers, items, survey="pre")["alpha"]
+    retrospective = items[items["kind"] == RETROSPECTIVE].sort_values("order", kind="stable")
+    rows = []
+    for code, mirrored, label in zip(
+        retrospective["item"], retrospective["retrospective_of"], retrospective["label"], strict=True
+    ):
+        recalled = _item_values(answers, "post", code)
+        comparisons = [
+            ("retrospective vs pre", _item_values(answers, "pre", mirrored), recalled),
+            ("post vs retrospective", recalled, _item_values(answers, "post", mirrored)),
+        ]
+        for comparison, first, second in comparisons:
+            both = first.index.intersection(second.index).sort_values()
+            row = paired_statistics(first[both], second[both], confidence=confidence, reliability=reliability)
+            rows.append({"measure": code, "compares": mirrored, "comparison": comparison, "label": label, **row})
+    for row, adjusted in zip(rows, holm([row["p_t"] for row in rows]), strict=True):
+        row["p_holm"] = adjusted
+    return object_frame(rows, THEN_TEST_COLUMNS)
+
+
+# --- pilot against rollout -----------------------------------------------------------------
+
+WELCH_METHOD = "Welch's t-test (unequal variances, Welch–Satterthwaite df; as R t.test)"
+MANN_WHITNEY_METHOD = (
+    "Mann–Whitney U, two-sided, normal approximation with tie and continuity correction "
+    "(as R wilcox.test(rollout, pilot, exact=FALSE, correct=TRUE)); U is the rollout sample's"
+)
+
+
+def compare_phases(
+    answers: pd.DataFrame,
+    items: pd.DataFrame,
+    registrations: pd.DataFrame,
+    *,
+    measure: str = SCALE,
+    before: str = "pre",
+    after: str = "post",
+    confidence: float = 0.95,
+) -> dict[str, Any]:
+    """Did the rollout change confidence as much as the pilot? Compares each registration's
+    change (after − before) on `measure` between the phases: `difference` is rollout − pilot.
+
+    Welch's t needs at least 2 changes in each phase and some variation; Mann–Whitney needs
+    at least one change in each phase and not every change tied. Otherwise the statistic is
+    None and `note` says why.
+    """
+    scores = paired_scores(answers, items, measure, before=before, after=after)
+    phases = registrations[["registration", "phase"]].drop_duplicates("registration")
+    scores = scores.merge(phases, on="registration", how="inner")
+    pilot = scores.loc[scores["phase"] == "pilot", "change"].to_numpy(dtype=float)
+    rollout = scores.loc[scores["phase"] == "rollout", "change"].to_numpy(dtype=float)
+
+    def summary(values: np.ndarray) -> tuple[float | None, float | None]:
+        mean = float(values.mean()) if len(values) else None
+        sd = float(np.std(values, ddof=1)) if len(values) > 1 else None
+        return mean, sd
+
+    mean_pilot, sd_pilot = summary(pilot)
+    mean_rollout, sd_rollout = summary(rollout)
+    result: dict[str, Any] = {
+        "measure": measure,
+        "n_pilot": len(pilot),
+        "mean_change_pilot": mean_pilot,
+        "sd_change_pilot": sd_pilot,
+        "n_rollout": len(rollout),
+        "mean_change_rollout": mean_rollout,
+        "sd_change_rollout": sd_rollout,
+        "difference": None if mean_pilot is None or mean_rollout is None else mean_rollout - mean_pilot,
+        "ci_low": None,
+        "ci_high": None,
+        "t": None,
+        "df": None,
+        "p_welch": None,
+        "welch_method": WELCH_METHOD,
+        "mann_whitney_u": None,
+        "p_mann_whitney": None,
+        "mann_whitney_method": MANN_WHITNEY_METHOD,
+        "note": "",
+    }
+    reasons = []
+    if len(pilot) < 2 or len(rollout) < 2:
+        short = [name for name, values in (("pilot", pilot), ("rollout", rollout)) if len(values) < 2]
+        reasons.append(f"Welch's t undefined: fewer than 2 paired people in {' and '.join(short)}")
+    elif sd_pilot == 0 and sd_rollout == 0:
+        reasons.append("Welch's t undefined: no variation in change within either phase")
+    else:
+        welch = stats.ttest_ind(rollout, pilot, equal_var=False)
+        interval = welch.confidence_interval(confidence_level=confidence)
+        result.update(
+            t=clean(float(welch.statistic)),
+            df=clean(float(welch.df)),
+            p_welch=clean(float(welch.pvalue)),
+            ci_low=clean(float(interval.low)),
+            ci_high=clean(float(interval.high)),
+        )
+    if len(pilot) == 0 or len(rollout) == 0:
+        reasons.append("Mann–Whitney undefined: a phase has no paired people")
+    elif len(np.unique(np.concatenate([pilot, rollout]))) == 1:
+        reasons.append("Mann–Whitney undefined: every change tied")
+    else:
+        mann_whitney = stats.mannwhitneyu(
+            rollout, pilot, alternative="two-sided", method="asymptotic", use_continuity=True
+        )
+        result.update(
+            mann_whitney_u=clean(float(mann_whitney.statistic)), p_mann_whitney=clean(float(mann_whitney.pvalue))
+        )
+    result["note"] = "; ".join(reasons)
+    return result

@@ -1,0 +1,231 @@
+"""Reach, session fill, survey take-up and cost: the "results" level, and the denominators
+every other figure needs. People are counted once per row (distinct participants); rates
+are percentages (0–100), None when their denominator is 0.
+"""
+
+from typing import Any
+
+import pandas as pd
+
+from ._common import clean, object_frame, pct
+
+HELD_PLACE = ("confirmed", "attended", "no_show")
+BY_REGISTRATION = ("phase", "theme", "region", "session")
+ALL = "all"
+
+
+def _key_column(by: str | None) -> str:
+    return by or "selection"
+
+
+def _check_by(by: str | None, allowed: tuple[str, ...]) -> None:
+    if by is not None and by not in allowed:
+        raise ValueError(f"by must be one of {', '.join(allowed)} or None, not {by!r}")
+
+
+def _people(frame: pd.DataFrame) -> int:
+    return int(frame["participant"].nunique())
+
+
+def reach(
+    registrations: pd.DataFrame,
+    memberships: pd.DataFrame,
+    targets: pd.DataFrame,
+    invitations: pd.DataFrame,
+    *,
+    by: str | None = None,
+    sessions: pd.DataFrame | None = None,
+    phases: list[str] | None = None,
+) -> pd.DataFrame:
+    """Who we reached, per leadership group (`by="group"`), per phase / theme / region /
+    session, or one "all" row (`by=None`, key column `selection`).
+
+    Columns: `target`, `invited` (people with any invitation), `registered` (people who held
+    a place: confirmed, attended or no-show), `attended`, `waitlisted` (people currently
+    waitlisted), `no_shows` (people), `pct_of_target` (attended people / target),
+    `acceptance_rate` (accepted / (accepted + declined) invitations), `attendance_rate` and
+    `no_show_rate` (attended or no-show registrations / (attended + no-show) registrations;
+    confirmed places on past sessions are not known here).
+
+    By group a person counts in each of their groups, so group rows do not add up to the
+    "all" row. `target` is set by group and by phase only: the sum of the targets for the
+    `phases` given, else the phases present in `registrations` (all phases when there are
+    none). Invitations are placed in a phase / theme / region through `sessions` when given,
+    else through the sessions' columns on `registrations`.
+    """
+    _check_by(by, ("group", *BY_REGISTRATION))
+    if phases is None:
+        phases = sorted(set(registrations["phase"])) or sorted(set(targets["phase"]))
+    targets = targets[targets["phase"].isin(phases)]
+
+    session_columns = ["session", "phase", "theme", "region"]
+    session_table = pd.concat(
+        [sessions[session_columns] if sessions is not None else None, registrations[session_columns]]
+    ).drop_duplicates("session")
+    invitations = invitations.merge(session_table, on="session", how="left")
+
+    if by == "group":
+        keys = sorted(set(memberships["group"]) | set(targets["group"]))
+    elif by is not None:
+        keys = sorted({key for key in pd.concat([registrations[by], invitations[by]]) if isinstance(key, str)})
+        if by == "phase":
+            keys = sorted(set(keys) | set(phases))
+    else:
+        keys = [ALL]
+
+    def selected(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+        if by is None:
+            return frame
+        if by == "group":
+            members = memberships.loc[memberships["group"] == key, "participant"]
+            return frame[frame["participant"].isin(members)]
+        return frame[frame[by] == key]
+
+    rows = []
+    for key in keys:
+        chosen = selected(registrations, key)
+        invited = selected(invitations, key)
+        if by == "group":
+            target: Any = int(targets.loc[targets["group"] == key, "target"].sum())
+        elif by == "phase":
+            target = int(targets.loc[targets["phase"] == key, "target"].sum())
+        else:
+            target = None
+        attended = _people(chosen[chosen["status"] == "attended"])
+        attended_registrations = int((chosen["status"] == "attended").sum())
+        no_show_registrations = int((chosen["status"] == "no_show").sum())
+        accepted = int((invited["status"] == "accepted").sum())
+        declined = int((invited["status"] == "declined").sum())
+        rows.append(
+            {
+                _key_column(by): key,
+                "target": target,
+                "invited": _people(invited),
+                "registered": _people(chosen[chosen["status"].isin(HELD_PLACE)]),
+                "attended": attended,
+                "waitlisted": _people(chosen[chosen["status"] == "waitlisted"]),
+                "no_shows": _people(chosen[chosen["status"] == "no_show"]),
+                "pct_of_target": pct(attended, target) if target else None,
+                "acceptance_rate": pct(accepted, accepted + declined),
+                "attendance_rate": pct(attended_registrations, attended_registrations + no_show_registrations),
+                "no_show_rate": pct(no_show_registrations, attended_registrations + no_show_registrations),
+            }
+        )
+    columns = [_key_column(by), "target", "invited", "registered", "attended", "waitlisted", "no_shows"]
+    columns += ["pct_of_target", "acceptance_rate", "attendance_rate", "no_show_rate"]
+    return object_frame(rows, columns)
+
+
+def session_fill(sessions: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """How full the sessions were: one "all" row (`by=None`), or per session / phase / theme /
+    region / focus_area (a session counts under each of its focus areas).
+
+    Columns: `sessions`, `capacity`, `places_held` (confirmed_at_start), `fill_rate`
+    (places held / capacity), `waitlisted`, `attended`, `no_shows`, `attendance_rate` and
+    `no_show_rate` (of attended + no-shows), `cost` (£). Cancelled sessions are left out:
+    they held no places.
+    """
+    _check_by(by, ("session", "phase", "theme", "region", "focus_area"))
+    running = sessions[sessions["status"] != "cancelled"]
+    if by == "focus_area":
+        running = running.assign(focus_area=running["focus_areas"]).explode("focus_area")
+        running = running[running["focus_area"].notna()]
+    groups = [(ALL, running)] if by is None else list(running.groupby(by, sort=True))
+    rows = []
+    for key, chosen in groups:
+        capacity = int(chosen["capacity"].sum())
+        held = int(chosen["confirmed_at_start"].sum())
+        attended = int(chosen["attended"].sum())
+        no_shows = int(chosen["no_shows"].sum())
+        rows.append(
+            {
+                _key_column(by): key,
+                "sessions": len(chosen),
+                "capacity": capacity,
+                "places_held": held,
+                "fill_rate": pct(held, capacity),
+                "waitlisted": int(chosen["waitlisted"].sum()),
+                "attended": attended,
+                "no_shows": no_shows,
+                "attendance_rate": pct(attended, attended + no_shows),
+                "no_show_rate": pct(no_shows, attended + no_shows),
+                "cost": float(chosen["cost"].sum()),
+            }
+        )
+    columns = [_key_column(by), "sessions", "capacity", "places_held", "fill_rate", "waitlisted", "attended"]
+    columns += ["no_shows", "attendance_rate", "no_show_rate", "cost"]
+    return object_frame(rows, columns)
+
+
+SURVEYS = ("pre", "post", "follow_up")
+
+
+def survey_takeup(
+    registrations: pd.DataFrame,
+    answers: pd.DataFrame,
+    *,
+    by: str | None = None,
+    memberships: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Survey responses per phase / theme / region / session / group (group needs
+    `memberships`), or one "all" row.
+
+    For each survey: `<survey>_sent` (registrations sent it), `<survey>_responses`
+    (registrations with at least one answer in it) and `<survey>_response_rate`
+    (responses / sent). `matched_pairs`: registrations that answered both pre and post;
+    `match_rate`: matched pairs / pre responses. Only registrations in `registrations` count.
+    """
+    _check_by(by, ("group", *BY_REGISTRATION))
+    if by == "group" and memberships is None:
+        raise ValueError("survey_takeup(by='group') needs memberships")
+    answered = {
+        survey: set(answers.loc[answers["survey"] == survey, "registration"]) & set(registrations["registration"])
+        for survey in SURVEYS
+    }
+    if by is None:
+        groups = [(ALL, registrations)]
+    elif by == "group":
+        groups = [
+            (group, registrations[registrations["participant"].isin(members["participant"])])
+            for group, members in memberships.groupby("group", sort=True)
+        ]
+    else:
+        groups = list(registrations.groupby(by, sort=True))
+    rows = []
+    for key, chosen in groups:
+        ids = set(chosen["registration"])
+        row: dict[str, Any] = {_key_column(by): key, "registrations": len(ids)}
+        for survey in SURVEYS:
+            sent = int(chosen[f"{survey}_sent"].astype(bool).sum())
+            responses = len(ids & answered[survey])
+            row[f"{survey}_sent"] = sent
+            row[f"{survey}_responses"] = responses
+            row[f"{survey}_response_rate"] = pct(responses, sent)
+        pairs = len(ids & answered["pre"] & answered["post"])
+        row["matched_pairs"] = pairs
+        row["match_rate"] = pct(pairs, row["pre_responses"])
+        rows.append(row)
+    columns = [_key_column(by), "registrations"]
+    for survey in SURVEYS:
+        columns += [f"{survey}_sent", f"{survey}_responses", f"{survey}_response_rate"]
+    columns += ["matched_pairs", "match_rate"]
+    return object_frame(rows, columns)
+
+
+def cost(total_cost: float, attended: int, improved: int) -> dict[str, Any]:
+    """Cost per attendee and per participant whose confidence improved (see improved_count);
+    None with the reason in `note` when nobody attended or improved."""
+    total_cost, attended, improved = clean(total_cost), int(attended), int(improved)
+    reasons = []
+    if not attended:
+        reasons.append("no attendees")
+    if not improved:
+        reasons.append("nobody improved")
+    return {
+        "total": float(total_cost),
+        "attended": attended,
+        "improved": improved,
+        "per_attendee": total_cost / attended if attended else None,
+        "per_improved": total_cost / improved if improved else None,
+        "note": "; ".join(reasons),
+    }
