@@ -514,3 +514,16 @@ def test_reaction_without_answers_gives_none():
     assert row["n_recommend"] == 0
     assert row["nps"] is None
     assert row["pct_good_or_very_good"] is None
+
+
+def test_paired_outcomes_through_disclosure():
+    seven = answers_frame(*pre_post("c1", BEFORE[:7], AFTER[:7]))
+    eight = answers_frame(*pre_post("c1", BEFORE, AFTER))
+    for answers, n_shown, withheld in ((seven, "*", True), (eight, 10, False)):
+        frame = metrics.paired_outcomes(answers, ONE_ITEM)
+        shown = metrics.apply_disclosure(frame, metrics.PAIRED_COUNT_COLUMNS, "n_pairs", metrics.PAIRED_STAT_COLUMNS)
+        row = only_row(shown, "c1")
+        assert row["n_pairs"] == n_shown
+        assert (row["mean_change"] is None) == withheld
+        assert (row["p_wilcoxon"] is None) == withheld
+        assert row["withheld_reason"] == ("fewer than 8 people" if withheld else "")
