@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from attendees.demo import seed_people
+from feedback.demo import seed_responses
 from summits.demo import seed_schedule
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         # in dependency order (schedule → people → surveys → outcomes).
         summary = seed_schedule()
         people = seed_people(summary["programme"])
+        surveys = seed_responses(summary["programme"])
         sign_in = f"{settings.SITE_URL}/accounts/login/"
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {summary['programme']} with {summary['sessions']} sessions.")
@@ -22,6 +24,10 @@ class Command(BaseCommand):
             f"{people['people']} people in {people['groups']} leadership groups; {people['invitations']} invitations; "
             f"{places['confirmed']} confirmed, {places['waitlisted']} waitlisted, {places['cancelled']} cancelled, "
             f"{places['attended']} attended, {places['no_show']} did not attend."
+        )
+        self.stdout.write(
+            f"Surveys: {surveys['links']} links sent; {surveys['pre']} pre and {surveys['post']} post responses "
+            f"({surveys['answers']} answers)."
         )
         self.stdout.write(
             "\nSign in at " + sign_in + " with one of these emails; the sign-in code is printed in this terminal:\n"
