@@ -1,0 +1,41 @@
+"""How a report value reads in a document, shared by the PDF and the XLSX.
+
+Values have already been through disclosure control: a count is an int or "*", and a
+withheld statistic is None.
+"""
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from evaluation.report import Format
+
+MISSING = "–"
+
+
+def is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool) and not is_missing(value)
+
+
+def format_value(value: Any, fmt: Format) -> str:
+    """The value as text per its column's format; "*" and other text pass through unchanged."""
+    if is_missing(value):
+        return MISSING
+    if not is_number(value) or fmt == "text":
+        return str(value)
+    if fmt == "count":
+        return f"{int(value):,}"
+    if fmt == "percent":
+        return f"{float(value):.1f}%"
+    if fmt == "number":
+        return f"{float(value):,.2f}"
+    if fmt == "p":
+        return "< 0.001" if value < Decimal("0.001") else f"{float(value):.3f}"
+    if fmt == "money":
+        sign = "-" if value < 0 else ""
+        return f"{sign}£{abs(Decimal(str(value))):,.2f}"
+    return str(value)
