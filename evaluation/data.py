@@ -1,0 +1,325 @@
+"""Reading a programme's evaluation data from the database into the frames evaluation.metrics
+takes (answers, items, registrations, memberships, sessions, invitations, targets).
+
+Every frame identifies people only by the pseudonymous participant key (feedback.pseudonyms):
+no name or email is read. A fixed number of queries whatever the programme's size; the answer
+rows, by far the largest, are read with one plain SQL query straight into columns (the ORM's
+per-row objects would cost more than the statistics). pandas is imported inside functions
+(STYLE.md: heavy libraries stay in their corner).
+"""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.db.models import Count, Q, Sum
+
+from attendees.enums import ACTIVE, HOLDS_A_PLACE, RegistrationStatus
+from attendees.models import GroupTarget, Invitation, LeadershipGroup, Person, Registration
+from feedback.enums import ItemPurpose, ItemType
+from feedback.models import Answer, Item, Questionnaire, Response, SurveyLink
+from feedback.pseudonyms import participant_key
+from summits.models import CostLine, Programme, Session
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# How feedback's item purposes map to the metrics' item kinds.
+KINDS = {
+    ItemPurpose.CONFIDENCE: "confidence",
+    ItemPurpose.RETROSPECTIVE: "retrospective",
+    ItemPurpose.EXPERIENCE: "experience",
+    ItemPurpose.RELEVANCE: "relevance",
+    ItemPurpose.RECOMMEND: "recommend",
+    ItemPurpose.CHAMPION: "yes_no",
+    ItemPurpose.ACTION: "text",
+    ItemPurpose.APPLIED: "text",
+}
+
+
+@dataclass
+class Frames:
+    answers: "pd.DataFrame"
+    items: "pd.DataFrame"
+    registrations: "pd.DataFrame"
+    memberships: "pd.DataFrame"
+    sessions: "pd.DataFrame"
+    invitations: "pd.DataFrame"
+    targets: "pd.DataFrame"
+    texts: "pd.DataFrame"  # free-text answers: registration, survey, item, text (never shown with a key)
+    total_cost: float
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model, field: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
+def load_items(programme: Programme) -> "pd.DataFrame":
+    """One row per item code across the programme's questionnaires; where versions differ,
+    the newest wording wins (codes are stable, so answers to any version pair by code)."""
+    import pandas as pd
+
+    rows: dict[str, dict] = {}
+    items = (
+        Item.objects.filter(questionnaire__programme=programme)
+        .select_related("questionnaire")
+        .order_by("questionnaire__version", "order")
+    )
+    for item in items:
+        kind = KINDS.get(item.purpose)
+        if kind is None:
+            kind = "text" if item.type == ItemType.TEXT else "choice"
+        low, high = (None, None) if item.type == ItemType.TEXT else item.value_range
+        rows[item.code] = {
+            "item": item.code,
+            "kind": kind,
+            "domain": item.domain,
+            "label": item.text,
+            "scale_min": float(low) if low is not None else float("nan"),
+            "scale_max": float(high) if high is not None else float("nan"),
+            "retrospective_of": item.retrospective_of,
+            "order": item.order,
+        }
+    columns = ["item", "kind", "domain", "label", "scale_min", "scale_max", "retrospective_of", "order"]
+    return pd.DataFrame(list(rows.values()), columns=columns)
+
+
+def _answer_sql(programme: Programme) -> tuple[str, list]:
+    answer, response, registration, session = (
+        _table(Answer),
+        _table(Response),
+        _table(Registration),
+        _table(Session),
+    )
+    phase = connection.ops.quote_name(Session._meta.get_field("phase").related_model._meta.db_table)
+    sql = (
+        f"SELECT r.{_column(Response, 'registration')}, r.{_column(Response, 'kind')}, "
+        f"a.{_column(Answer, 'item')}, a.{_column(Answer, 'value')} "
+        f"FROM {answer} a JOIN {response} r ON a.{_column(Answer, 'response')} = r.id "
+        f"JOIN {registration} g ON r.{_column(Response, 'registration')} = g.id "
+        f"JOIN {session} s ON g.{_column(Registration, 'session')} = s.id "
+        f"JOIN {phase} p ON s.{_column(Session, 'phase')} = p.id "
+        f"WHERE p.programme_id = %s AND a.{_column(Answer, 'value')} IS NOT NULL"
+    )
+    return sql, [programme.pk]
+
+
+def read_answer_rows(programme: Programme) -> "pd.DataFrame":
+    """The numeric answer rows as they are stored: registration, survey, item id, value. This is
+    also the baseline the evaluation benchmark compares the full evaluation with."""
+    import pandas as pd
+
+    sql, params = _answer_sql(programme)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return pd.DataFrame.from_records(rows, columns=["registration", "survey", "item_id", "value"])
+
+
+def load_answers(programme: Programme, registrations: "pd.DataFrame") -> "pd.DataFrame":
+    """answers: registration, participant, survey, item (code), value, text ("" — free text is
+    kept apart in Frames.texts)."""
+    import pandas as pd
+
+    raw = read_answer_rows(programme)
+    codes = dict(Item.objects.filter(questionnaire__programme=programme).values_list("pk", "code"))
+    answers = pd.DataFrame(
+        {
+            "registration": raw["registration"].astype("int64"),
+            "survey": raw["survey"].astype("category"),
+            "item": raw["item_id"].map(codes).astype("category"),
+            "value": raw["value"].astype("float64"),
+        }
+    )
+    participant = registrations.set_index("registration")["participant"]
+    answers["participant"] = answers["registration"].map(participant)
+    answers["text"] = ""
+    return answers[["registration", "participant", "survey", "item", "value", "text"]]
+
+
+def load_texts(programme: Programme) -> "pd.DataFrame":
+    import pandas as pd
+
+    rows = (
+        Answer.objects.filter(response__registration__session__phase__programme=programme, value__isnull=True)
+        .exclude(text="")
+        .values_list("response__registration_id", "response__kind", "item__code", "text")
+    )
+    return pd.DataFrame(list(rows), columns=["registration", "survey", "item", "text"])
+
+
+def load_registrations(programme: Programme, keys: dict[int, str]) -> "pd.DataFrame":
+    import pandas as pd
+
+    rows = list(
+        Registration.objects.filter(session__phase__programme=programme, status__in=(*ACTIVE,))
+        .values_list(
+            "pk",
+            "person_id",
+            "session__code",
+            "session__phase__kind",
+            "session__theme",
+            "person__organisation__region",
+            "session__region",
+            "status",
+            "invitation_id",
+        )
+        .order_by("pk")
+    )
+    sent = {
+        (registration_id, kind)
+        for registration_id, kind in SurveyLink.objects.filter(
+            registration__session__phase__programme=programme, sent_at__isnull=False
+        ).values_list("registration_id", "kind")
+    }
+    frame = pd.DataFrame(
+        [
+            {
+                "registration": pk,
+                "participant": keys[person_id],
+                "session": code,
+                "phase": phase,
+                "theme": theme,
+                "region": person_region or session_region or "",
+                "status": status,
+                "invited": invitation_id is not None,
+                "pre_sent": (pk, "pre") in sent,
+                "post_sent": (pk, "post") in sent,
+                "follow_up_sent": (pk, "follow_up") in sent,
+            }
+            for pk, person_id, code, phase, theme, person_region, session_region, status, invitation_id in rows
+        ],
+        columns=[
+            "registration",
+            "participant",
+            "session",
+            "phase",
+            "theme",
+            "region",
+            "status",
+            "invited",
+            "pre_sent",
+            "post_sent",
+            "follow_up_sent",
+        ],
+    )
+    return frame
+
+
+def load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
+    import pandas as pd
+
+    sessions = (
+        Session.objects.filter(phase__programme=programme)
+        .select_related("phase")
+        .prefetch_related("focus_areas")
+        .annotate(
+            held=Count("registrations", filter=Q(registrations__status__in=HOLDS_A_PLACE)),
+            attended=Count("registrations", filter=Q(registrations__status=RegistrationStatus.ATTENDED)),
+            no_shows=Count("registrations", filter=Q(registrations__status=RegistrationStatus.NO_SHOW)),
+            waitlisted=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
+        )
+        .order_by("starts_at", "code")
+    )
+    costs = dict(
+        CostLine.objects.filter(session__phase__programme=programme)
+        .values("session_id")
+        .annotate(total=Sum("amount"))
+        .values_list("session_id", "total")
+    )
+    rows = [
+        {
+            "session": s.code,
+            "title": s.title,
+            "starts_at": s.starts_at,
+            "phase": s.phase.kind,
+            "theme": s.theme,
+            "region": s.region or "",
+            "focus_areas": [f"focus_{area.number}" for area in s.focus_areas.all()],
+            "capacity": s.capacity,
+            "confirmed_at_start": s.held,
+            "attended": s.attended,
+            "no_shows": s.no_shows,
+            "waitlisted": s.waitlisted,
+            "cost": float(costs.get(s.pk) or 0),
+            "status": s.status,
+        }
+        for s in sessions
+    ]
+    columns = [
+        "session",
+        "title",
+        "starts_at",
+        "phase",
+        "theme",
+        "region",
+        "focus_areas",
+        "capacity",
+        "confirmed_at_start",
+        "attended",
+        "no_shows",
+        "waitlisted",
+        "cost",
+        "status",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame, float(sum(costs.values(), 0))
+
+
+def load_frames(programme: Programme) -> Frames:
+    """Everything the evaluation of one programme needs, pseudonymised."""
+    import pandas as pd
+
+    person_ids = set(
+        Registration.objects.filter(session__phase__programme=programme).values_list("person_id", flat=True)
+    ) | set(Invitation.objects.filter(session__phase__programme=programme).values_list("person_id", flat=True))
+    keys = {person_id: participant_key(person_id) for person_id in person_ids}
+    registrations = load_registrations(programme, keys)
+    memberships = pd.DataFrame(
+        [
+            {"participant": keys[person_id], "group": name}
+            for person_id, name in Person.groups.through.objects.filter(person_id__in=person_ids).values_list(
+                "person_id", "leadershipgroup__name"
+            )
+        ],
+        columns=["participant", "group"],
+    )
+    invitations = pd.DataFrame(
+        [
+            {"participant": keys[person_id], "session": code, "status": status}
+            for person_id, code, status in Invitation.objects.filter(session__phase__programme=programme).values_list(
+                "person_id", "session__code", "status"
+            )
+        ],
+        columns=["participant", "session", "status"],
+    )
+    targets = pd.DataFrame(
+        list(
+            GroupTarget.objects.filter(phase__programme=programme).values_list("group__name", "phase__kind", "target")
+        ),
+        columns=["group", "phase", "target"],
+    )
+    sessions, total_cost = load_sessions(programme)
+    return Frames(
+        answers=load_answers(programme, registrations),
+        items=load_items(programme),
+        registrations=registrations,
+        memberships=memberships,
+        sessions=sessions,
+        invitations=invitations,
+        targets=targets,
+        texts=load_texts(programme),
+        total_cost=total_cost,
+    )
+
+
+def group_names() -> list[str]:
+    return list(LeadershipGroup.objects.order_by("name").values_list("name", flat=True))
+
+
+def has_questionnaires(programme: Programme) -> bool:
+    return Questionnaire.objects.filter(programme=programme).exists()
