@@ -324,3 +324,33 @@ def submit_response(
         Answer(response=response, item=by_code[code], value=value, text=text) for code, (value, text) in checked.items()
     )
     return response
+
+
+# --- the survey schedule ----------------------------------------------------------------
+
+SCHEDULE_FIELDS = [
+    "post_open_days",
+    "follow_up_enabled",
+    "follow_up_after_days",
+    "follow_up_open_days",
+    "reminder_hours_before_close",
+]
+
+
+@transaction.atomic
+def update_survey_schedule(*, actor, schedule: SurveySchedule, **values) -> SurveySchedule:
+    """Changes when the programme's survey links go out, close and are reminded. Links already
+    made keep their dates; the change applies to links made from now on. Audit-recorded."""
+    unknown = set(values) - set(SCHEDULE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not survey schedule fields: {', '.join(sorted(unknown))}")
+    schedule = SurveySchedule.objects.select_for_update().get(pk=schedule.pk)
+    before = audit.snapshot(schedule, SCHEDULE_FIELDS)
+    for name, value in values.items():
+        setattr(schedule, name, value)
+    schedule.full_clean(exclude=["programme"])
+    schedule.save(update_fields=list(values) or None)
+    old, new = audit.changed(before, audit.snapshot(schedule, SCHEDULE_FIELDS))
+    if new:
+        audit.record(actor=actor, action="survey_schedule.update", obj=schedule, before=old, after=new)
+    return schedule

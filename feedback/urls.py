@@ -1,7 +1,7 @@
 """Each views module owns its URL patterns; this joins them under the `feedback` namespace."""
 
-from feedback.views import answer, imports
+from feedback.views import answer, imports, organise
 
 app_name = "feedback"
 
-urlpatterns = [*answer.urlpatterns, *imports.urlpatterns]
+urlpatterns = [*answer.urlpatterns, *imports.urlpatterns, *organise.urlpatterns]
