@@ -313,7 +313,7 @@ class SurveyScheduleView(OrganiserRequiredMixin, View):
                 form.add_service_error(error)
             else:
                 messages.success(request, "Survey schedule saved")
-                return redirect("feedback:surveys-schedule")
+                return redirect(reverse("feedback:surveys-schedule") + "?" + urlencode({"programme": programme.slug}))
         return self.render_form(programme, schedule, form)
 
 

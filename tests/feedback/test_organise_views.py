@@ -604,6 +604,7 @@ def test_schedule_change_is_saved_and_audited(organiser_client, programme, defau
     response = organiser_client.post(reverse("feedback:surveys-schedule"), SCHEDULE)
 
     assert response.status_code == 302
+    assert response.url == reverse("feedback:surveys-schedule") + f"?programme={programme.slug}"
     schedule = SurveySchedule.objects.get(programme=programme)
     saved = (schedule.post_open_days, schedule.follow_up_enabled, schedule.follow_up_after_days)
     assert saved == (21, True, 120)
