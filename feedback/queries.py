@@ -10,6 +10,7 @@ from attendees.models import Person, Registration
 from feedback.enums import ItemPurpose, SurveyKind
 from feedback.models import Answer, Item, Questionnaire, Response, SurveyLink
 from feedback.services import current_questionnaires
+from summits.enums import SessionStatus
 from summits.models import Programme, Session
 
 
@@ -170,7 +171,8 @@ def my_surveys(person: Person) -> list[MySurvey]:
             answered=link.is_answered,
             open=not link.is_answered
             and link.opens_at <= now < closes_at(link)
-            and link.registration.status in MAY_ANSWER[link.kind],
+            and link.registration.status in MAY_ANSWER[link.kind]
+            and link.registration.session.status != SessionStatus.CANCELLED,
         )
         for link in links
     ]

@@ -5,6 +5,7 @@ feedback/imports.py.
 """
 
 import datetime
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -162,7 +163,9 @@ def save_item(*, actor, questionnaire: Questionnaire, details: ItemDetails, item
         raise ValidationError({"code": "Another question in this questionnaire already has this code"})
     if item is None:
         order = (target.items.aggregate(Max("order"))["order__max"] or 0) + 1
-        saved = Item.objects.create(questionnaire=target, order=order, **values)
+        saved = Item(questionnaire=target, order=order, **values)
+        saved.full_clean(exclude=["questionnaire", "focus_area"])
+        saved.save()
         before = None
     else:
         saved = target.items.get(code=item.code)
@@ -286,7 +289,7 @@ def _point(item: Item, raw: str) -> int | None:
     except ValueError:
         labels = {label.casefold(): value for value, label in points}
         return labels.get(raw.casefold())
-    if number != int(number):
+    if not math.isfinite(number) or number != int(number):
         return None
     return int(number) if int(number) in {value for value, _ in points} else None
 

@@ -184,3 +184,44 @@ def registration(*, session: Session, person=None, status: str = "confirmed", **
         Session.objects.filter(pk=session.pk).update(places_taken=F("places_taken") + 1)
         session.refresh_from_db(fields=["places_taken"])
     return created
+
+
+# Surveys --------------------------------------------------------------------------------------
+
+
+def survey_link(*, registration, kind: str = "pre", **overrides):
+    """A link open from a day ago: the pre survey until the session starts, the others for 14 days."""
+    from feedback.models import SurveyLink
+
+    now = timezone.now()
+    closes_at = registration.session.starts_at if kind == "pre" else now + datetime.timedelta(days=14)
+    values = {"opens_at": min(now, closes_at) - datetime.timedelta(days=1), "closes_at": closes_at}
+    values.update(overrides)
+    return SurveyLink.objects.create(registration=registration, kind=kind, **values)
+
+
+def survey_response(*, registration, kind: str = "pre", answers: dict, questionnaire=None, **overrides):
+    """A response with `answers` by item code: a number for scales and yes/no, a string for free text.
+    Answers the current version of the programme's questionnaire unless `questionnaire` is given."""
+    from feedback.models import Answer, Questionnaire, Response
+
+    if questionnaire is None:
+        questionnaire = (
+            Questionnaire.objects.filter(programme_id=registration.session.phase.programme_id, kind=kind)
+            .order_by("-version")
+            .first()
+        )
+    values = {"submitted_at": timezone.now()}
+    values.update(overrides)
+    created = Response.objects.create(registration=registration, kind=kind, questionnaire=questionnaire, **values)
+    items = {item.code: item for item in questionnaire.items.all()}
+    Answer.objects.bulk_create(
+        Answer(
+            response=created,
+            item=items[code],
+            value=None if isinstance(answer, str) else answer,
+            text=answer if isinstance(answer, str) else "",
+        )
+        for code, answer in answers.items()
+    )
+    return created

@@ -51,7 +51,8 @@ def survey(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     if questionnaire is None:
         raise Http404("This survey has no questions")
     items = list(questionnaire.items.all())
-    form = SurveyForm(request.POST or None, items=items)
+    # Bound on every POST, even one with no answers at all, so that shows its errors.
+    form = SurveyForm(request.POST if request.method == "POST" else None, items=items)
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_response(link=link, questionnaire=questionnaire, answers=form.answers())
