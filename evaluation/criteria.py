@@ -161,7 +161,7 @@ def judge(criterion: SuccessCriterion, frames: Frames) -> Judged:
 
 def _judge_groups(criterion, frames: Frames, selection, where: str, phase: str | None) -> Judged:
     """Met when every leadership group with data meets it; the value shown is the lowest (or,
-    for "at most", the highest) group's, naming the group."""
+    for "at most", the highest) group's, and the reason names that group."""
     where = f"{where}, every leadership group"
     results: list[tuple[str, Measured]] = []
     if criterion.metric == Metric.PCT_OF_TARGET:
@@ -200,13 +200,14 @@ def _judge_groups(criterion, frames: Frames, selection, where: str, phase: str |
     pick = min if criterion.comparator == Comparator.AT_LEAST else max
     if known:
         group, value = pick(known, key=lambda pair: pair[1])
-        shown = f"{format_value(criterion.metric, value)} ({group})"
+        shown = format_value(criterion.metric, value)
+        which = f"{'lowest' if criterion.comparator == Comparator.AT_LEAST else 'highest'}: {group}"
         if any(_judge(criterion, v) == CriterionResultKind.NOT_MET for _, v in known):
-            return Judged(criterion, where, shown, CriterionResultKind.NOT_MET)
+            return Judged(criterion, where, shown, CriterionResultKind.NOT_MET, which)
     if missing:
         reason = f"not enough data for {len(missing)} group{'s' if len(missing) != 1 else ''}"
         return Judged(criterion, where, "Not available", CriterionResultKind.NOT_ENOUGH_DATA, reason)
-    return Judged(criterion, where, shown, CriterionResultKind.MET)
+    return Judged(criterion, where, shown, CriterionResultKind.MET, which)
 
 
 def recommendation(judged: list[Judged]) -> tuple[str, str]:

@@ -1,9 +1,5 @@
-from django.urls import path
-
 from evaluation import views
 
 app_name = "evaluation"
 
-urlpatterns = [
-    path("", views.EvaluationHomeView.as_view(), name="home"),
-]
+urlpatterns = views.urlpatterns

@@ -1,0 +1,81 @@
+"""Writes for the evaluation: the programme's success criteria (the only thing evaluators may
+change; they never edit programme data)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from evaluation.enums import CriterionScope, Metric
+from evaluation.models import SuccessCriterion
+from summits import audit
+from summits.models import Programme
+
+FIELDS = ["metric", "comparator", "threshold", "phase", "scope"]
+PERCENT_METRICS = {
+    Metric.PCT_IMPROVED,
+    Metric.ATTENDANCE_RATE,
+    Metric.POST_RESPONSE_RATE,
+    Metric.PCT_GOOD_EXPERIENCE,
+    Metric.PCT_OF_TARGET,
+    Metric.MATCH_RATE,
+}
+
+
+def _check(criterion: SuccessCriterion) -> None:
+    errors = {}
+    threshold = criterion.threshold
+    if criterion.metric in PERCENT_METRICS and not Decimal(0) <= threshold <= Decimal(100):
+        errors["threshold"] = "Enter a percentage from 0 to 100"
+    elif criterion.metric in (Metric.MEAN_CHANGE_OVERALL, Metric.MEAN_CHANGE_SCALE) and not (
+        Decimal(-4) <= threshold <= Decimal(4)
+    ):
+        errors["threshold"] = "Enter a change from -4 to 4 points (the scale runs from 1 to 5)"
+    elif criterion.metric == Metric.NPS and not Decimal(-100) <= threshold <= Decimal(100):
+        errors["threshold"] = "Enter a Net Promoter Score from -100 to 100"
+    elif criterion.metric == Metric.COST_PER_ATTENDEE and threshold < 0:
+        errors["threshold"] = "Enter a cost of £0 or more"
+    if criterion.metric == Metric.PCT_OF_TARGET and criterion.scope != CriterionScope.EVERY_GROUP:
+        errors["scope"] = "Targets are set per leadership group: choose every leadership group"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_criterion(*, actor, programme: Programme, criterion: SuccessCriterion) -> SuccessCriterion:
+    """Adds or changes a criterion (one per measure, phase and scope). Audit-logged."""
+    _check(criterion)
+    creating = criterion.pk is None
+    before = None if creating else audit.snapshot(SuccessCriterion.objects.get(pk=criterion.pk), FIELDS)
+    criterion.programme = programme
+    if creating:
+        last = SuccessCriterion.objects.filter(programme=programme).order_by("-order").first()
+        criterion.order = (last.order + 1) if last else 1
+    try:
+        with transaction.atomic():
+            criterion.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"metric": "The programme already has a criterion on this measure for this phase and scope"}
+        ) from None
+    audit.record(
+        actor=actor,
+        action="criterion.created" if creating else "criterion.changed",
+        object_type="success criterion",
+        object_repr=f"{criterion.name} ({programme})",
+        before=before,
+        after=audit.snapshot(criterion, FIELDS),
+    )
+    return criterion
+
+
+@transaction.atomic
+def delete_criterion(*, actor, criterion: SuccessCriterion) -> None:
+    audit.record(
+        actor=actor,
+        action="criterion.deleted",
+        object_type="success criterion",
+        object_repr=f"{criterion.name} ({criterion.programme})",
+        before=audit.snapshot(criterion, FIELDS),
+    )
+    criterion.delete()

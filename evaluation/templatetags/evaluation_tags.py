@@ -1,0 +1,17 @@
+from django import template
+
+from evaluation.report import Column
+from evaluation.reports.formatting import format_value
+
+register = template.Library()
+
+
+@register.simple_tag
+def cell(row: dict, column: Column) -> str:
+    """A report value as the exports write it, so the dashboard and the PDF read the same."""
+    return format_value(row.get(column.key), column.format)
+
+
+@register.filter
+def numeric(column: Column) -> bool:
+    return column.format != "text"
