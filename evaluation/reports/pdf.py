@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.textlabels import Label, NA_Label
@@ -36,6 +37,10 @@ from reportlab.platypus import (
 
 from evaluation.report import Chart, CriterionResult, EvaluationReport, Table
 from evaluation.reports.formatting import format_value
+
+# Binary (compressed) page streams rather than ASCII85 text: smaller files, and reportlab's
+# pure-Python ASCII85 encoder was a sixth of the rendering time. Only this module uses reportlab.
+rl_config.useA85 = 0
 
 PSEUDONYMISED = "Pseudonymised: contains no names or email addresses."
 WITHHELD = "withheld"
@@ -163,7 +168,7 @@ def _title_page(report: EvaluationReport) -> list:
         Spacer(1, 4 * mm),
         _para(report.programme, TITLE),
         _para(report.selection, LEAD),
-        _para(f"Generated {report.generated_at:%-d %B %Y at %H:%M}", BODY),
+        _para(f"Generated {report.generated_at.day} {report.generated_at:%B %Y at %H:%M}", BODY),
         Spacer(1, 30 * mm),
         _para(PSEUDONYMISED, BODY),
         PageBreak(),
@@ -321,7 +326,8 @@ def _chart_drawing(chart: Chart) -> Drawing:
         legend.fontSize = 8
         legend.boxAnchor = "nw"
         legend.dx = legend.dy = 7
-        legend.deltax = 8
+        legend.deltax = 0  # each entry as wide as its name, then a gap
+        legend.autoXPadding = 16
         legend.colorNamePairs = [
             (SERIES_COLOURS[index % len(SERIES_COLOURS)], series.name) for index, series in enumerate(chart.series)
         ]
@@ -390,8 +396,17 @@ def _report_table(table: Table) -> tuple[PdfTable, list[str]]:
 def _fit(labels: list[str], body: list[list[str]], text_columns: list[int]) -> tuple[float, float, list[float]]:
     """Font size, cell padding and column widths that fit the page: smaller type for wide tables,
     then text columns narrowed (their text wraps) while numbers keep their width."""
+    # Text width grows in proportion to font size, so measure every cell once, at size 1.
+    # A header wraps onto several lines, so it needs only its longest word.
+    unit_widths = [
+        max(
+            max(stringWidth(word, BOLD, 1) for word in label.split() or [""]),
+            max((stringWidth(row[index], FONT, 1) for row in body), default=0),
+        )
+        for index, label in enumerate(labels)
+    ]
     for font_size, padding in TABLE_SIZES:
-        widths = _natural_widths(labels, body, font_size, padding)
+        widths = [width * font_size + 2 * padding + 1 for width in unit_widths]
         if sum(widths) <= FRAME_WIDTH:
             break
     if sum(widths) > FRAME_WIDTH and text_columns:
@@ -407,16 +422,6 @@ def _fit(labels: list[str], body: list[list[str]], text_columns: list[int]) -> t
         for index in text_columns:
             widths[index] += spare
     return font_size, padding, widths
-
-
-def _natural_widths(labels: list[str], body: list[list[str]], font_size: float, padding: float) -> list[float]:
-    widths = []
-    for index, label in enumerate(labels):
-        # A header wraps onto several lines, so it needs only its longest word.
-        header = max(stringWidth(word, BOLD, font_size) for word in label.split() or [""])
-        cells = max((stringWidth(row[index], FONT, font_size) for row in body), default=0)
-        widths.append(max(header, cells) + 2 * padding + 1)
-    return widths
 
 
 def _wrap(text: str, width: float, font: str, font_size: float) -> str:
