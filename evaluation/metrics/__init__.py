@@ -43,9 +43,11 @@ from .outcomes import (
 from .participation import cost, reach, session_fill, survey_takeup
 from .reaction import EXPERIENCE_LABELS, REACTION_COLUMNS, RELEVANCE_LABELS, reaction
 from .selection import Selection, restrict
+from .wide import Answers, WideAnswers, prepare
 
 __all__ = [
     "ALL_ZERO",
+    "Answers",
     "DZ_CI_METHOD",
     "EXPERIENCE_LABELS",
     "FEWER_THAN_EIGHT",
@@ -67,6 +69,7 @@ __all__ = [
     "WELCH_METHOD",
     "WILCOXON_METHOD",
     "Selection",
+    "WideAnswers",
     "add_total_row",
     "apply_disclosure",
     "compare_phases",
@@ -78,6 +81,7 @@ __all__ = [
     "paired_outcomes",
     "paired_scores",
     "paired_statistics",
+    "prepare",
     "reach",
     "reaction",
     "restrict",

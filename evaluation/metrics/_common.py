@@ -1,4 +1,4 @@
-"""Helpers shared by the metrics modules: None for undefined values, percentages, wide answers."""
+"""Helpers shared by the metrics modules: None for undefined values, percentages, item lists."""
 
 import math
 from collections.abc import Iterable, Sequence
@@ -46,13 +46,3 @@ def as_values(value: str | Iterable[str]) -> list[str]:
 
 def confidence_items(items: pd.DataFrame) -> pd.DataFrame:
     return items[items["kind"] == CONFIDENCE].sort_values("order", kind="stable")
-
-
-def wide_answers(answers: pd.DataFrame, survey: str, item_codes: Sequence[str]) -> pd.DataFrame:
-    """Numeric answers of one survey: one row per registration, one column per item code.
-
-    A repeated answer to the same item keeps the last row (the loader should not send any)."""
-    rows = answers[(answers["survey"] == survey) & answers["item"].isin(list(item_codes))]
-    rows = rows[rows["value"].notna()].drop_duplicates(["registration", "item"], keep="last")
-    wide = rows.pivot(index="registration", columns="item", values="value")
-    return wide.reindex(columns=list(item_codes)).astype(float)

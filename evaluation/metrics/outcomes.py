@@ -26,8 +26,8 @@ from ._common import (
     confidence_items,
     object_frame,
     pct,
-    wide_answers,
 )
+from .wide import Answers, WideAnswers, prepare
 
 WILCOXON_METHOD = (
     "Wilcoxon signed-rank, zeros dropped, normal approximation with tie and continuity correction "
@@ -232,8 +232,26 @@ def _measure_items(items: pd.DataFrame, measure: str) -> list[str]:
     raise ValueError(f"Unknown measure {measure!r}: an item code, 'domain:<name>' or 'scale'")
 
 
+def _scores(
+    wide: WideAnswers, codes: Sequence[str], before: str, after: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(registrations, before scores, after scores) of the registrations with a pair, sorted."""
+    first = wide.matrix(before, codes)
+    second = wide.matrix(after, codes)
+    answered = ~np.isnan(first) & ~np.isnan(second)
+    count = answered.sum(axis=1)
+    keep = count > 0
+    first_sum = np.zeros(len(first))
+    second_sum = np.zeros(len(second))
+    for column in range(len(codes)):  # column by column, in code order, as pandas' row mean adds them
+        first_sum += np.where(answered[:, column], first[:, column], 0.0)
+        second_sum += np.where(answered[:, column], second[:, column], 0.0)
+    count = count[keep].astype(float)
+    return wide.registrations[keep], first_sum[keep] / count, second_sum[keep] / count
+
+
 def paired_scores(
-    answers: pd.DataFrame,
+    answers: Answers,
     items: pd.DataFrame,
     measure: str = SCALE,
     *,
@@ -246,28 +264,22 @@ def paired_scores(
     `measure` is an item code, "domain:<name>" or "scale". A domain or scale score is the
     mean of the items that registration answered in *both* surveys, so before and after
     average the same items and a skipped item cannot masquerade as a change; a registration
-    counts when it answered at least one of them in both.
+    counts when it answered at least one of them in both. `answers` is the long frame or
+    `prepare(answers)`.
     """
-    codes = _measure_items(items, measure)
-    wide_before = wide_answers(answers, before, codes)
-    wide_after = wide_answers(answers, after, codes)
-    both = wide_before.index.intersection(wide_after.index)
-    wide_before, wide_after = wide_before.loc[both], wide_after.loc[both]
-    answered = wide_before.notna() & wide_after.notna()
-    keep = answered.any(axis=1)
-    scores = pd.DataFrame(
+    registrations, first, second = _scores(prepare(answers), _measure_items(items, measure), before, after)
+    return pd.DataFrame(
         {
-            "before": wide_before.where(answered).mean(axis=1)[keep],
-            "after": wide_after.where(answered).mean(axis=1)[keep],
+            "registration": registrations,
+            "before": first,
+            "after": second,
+            "change": np.round(second - first, DIFFERENCE_DECIMALS),
         }
     )
-    scores["change"] = (scores["after"] - scores["before"]).round(DIFFERENCE_DECIMALS)
-    scores.index.name = "registration"
-    return scores.reset_index().sort_values("registration", ignore_index=True)
 
 
 def improved_count(
-    answers: pd.DataFrame, items: pd.DataFrame, measure: str = SCALE, *, before: str = "pre", after: str = "post"
+    answers: Answers, items: pd.DataFrame, measure: str = SCALE, *, before: str = "pre", after: str = "post"
 ) -> int:
     """Registrations whose score rose: the denominator of cost per improved participant."""
     return int((paired_scores(answers, items, measure, before=before, after=after)["change"] > 0).sum())
@@ -276,9 +288,7 @@ def improved_count(
 # --- reliability -------------------------------------------------------------------------
 
 
-def cronbach_alpha(
-    answers: pd.DataFrame, items: pd.DataFrame, *, survey: str, domain: str | None = None
-) -> dict[str, Any]:
+def cronbach_alpha(answers: Answers, items: pd.DataFrame, *, survey: str, domain: str | None = None) -> dict[str, Any]:
     """Cronbach's α of the confidence items (or one domain's) in one survey, complete cases only.
 
     α = k/(k−1) · (1 − Σ var(item) / var(total)), sample variances (ddof=1). Returns `n`
@@ -288,7 +298,8 @@ def cronbach_alpha(
     if domain is not None:
         confidence = confidence[confidence["domain"] == domain]
     codes = list(confidence["item"])
-    complete = wide_answers(answers, survey, codes).dropna()
+    values = prepare(answers).matrix(survey, codes)
+    complete = pd.DataFrame(values[~np.isnan(values).any(axis=1)] if codes else values[:0])
     n, k = len(complete), len(codes)
     result: dict[str, Any] = {"n": n, "k": k, "alpha": None, "note": ""}
     if k < 2:
@@ -309,7 +320,7 @@ def cronbach_alpha(
 
 
 def paired_outcomes(
-    answers: pd.DataFrame,
+    answers: Answers,
     items: pd.DataFrame,
     *,
     before: str = "pre",
@@ -328,6 +339,7 @@ def paired_outcomes(
     that α overstates their reliability, so read the item rows' reliable-change counts as
     generous.
     """
+    answers = prepare(answers)
     confidence_table = confidence_items(items)
     reliability = cronbach_alpha(answers, items, survey=before)["alpha"]
     measures: list[tuple[str, str, str]] = [
@@ -339,8 +351,8 @@ def paired_outcomes(
 
     rows = []
     for measure, kind, label in measures:
-        scores = paired_scores(answers, items, measure, before=before, after=after)
-        row = paired_statistics(scores["before"], scores["after"], confidence=confidence, reliability=reliability)
+        _, first, second = _scores(answers, _measure_items(items, measure), before, after)
+        row = paired_statistics(first, second, confidence=confidence, reliability=reliability)
         rows.append({"measure": measure, "kind": kind, "label": label, **row})
     item_rows = [row for row in rows if row["kind"] == "item"]
     for row, adjusted in zip(item_rows, holm([row["p_t"] for row in item_rows]), strict=True):
@@ -348,11 +360,13 @@ def paired_outcomes(
     return object_frame(rows, PAIRED_COLUMNS)
 
 
-def _item_values(answers: pd.DataFrame, survey: str, code: str) -> pd.Series:
-    return wide_answers(answers, survey, [code])[code].dropna()
+def _item_values(answers: WideAnswers, survey: str, code: str) -> pd.Series:
+    values = answers.matrix(survey, [code])[:, 0]
+    answered = ~np.isnan(values)
+    return pd.Series(values[answered], index=answers.registrations[answered])
 
 
-def then_test(answers: pd.DataFrame, items: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
+def then_test(answers: Answers, items: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
     """Response shift, for each retrospective ("then-test") item: two rows, columns THEN_TEST_COLUMNS.
 
     "retrospective vs pre": the post survey's retrospective rating of before minus the pre
@@ -362,6 +376,7 @@ def then_test(answers: pd.DataFrame, items: pd.DataFrame, *, confidence: float =
     `p_holm` adjusts the paired-t p-values across every row of this table. Reliable change
     uses α of the pre survey's confidence scale.
     """
+    answers = prepare(answers)
     reliability = cronbach_alpha(answers, items, survey="pre")["alpha"]
     retrospective = items[items["kind"] == RETROSPECTIVE].sort_values("order", kind="stable")
     rows = []
@@ -392,7 +407,7 @@ MANN_WHITNEY_METHOD = (
 
 
 def compare_phases(
-    answers: pd.DataFrame,
+    answers: Answers,
     items: pd.DataFrame,
     registrations: pd.DataFrame,
     *,

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ._common import clean, object_frame, pct
+from .wide import Answers, prepare
 
 HELD_PLACE = ("confirmed", "attended", "no_show")
 BY_REGISTRATION = ("phase", "theme", "region", "session")
@@ -162,7 +163,7 @@ SURVEYS = ("pre", "post", "follow_up")
 
 def survey_takeup(
     registrations: pd.DataFrame,
-    answers: pd.DataFrame,
+    answers: Answers,
     *,
     by: str | None = None,
     memberships: pd.DataFrame | None = None,
@@ -178,10 +179,10 @@ def survey_takeup(
     _check_by(by, ("group", *BY_REGISTRATION))
     if by == "group" and memberships is None:
         raise ValueError("survey_takeup(by='group') needs memberships")
-    answered = {
-        survey: set(answers.loc[answers["survey"] == survey, "registration"]) & set(registrations["registration"])
-        for survey in SURVEYS
-    }
+    answers = prepare(answers)
+    ids = registrations["registration"]
+    answered = {f"answered {survey}": ids.isin(answers.responded(survey)) for survey in SURVEYS}
+    registrations = registrations.assign(**answered)
     if by is None:
         groups = [(ALL, registrations)]
     elif by == "group":
@@ -193,17 +194,17 @@ def survey_takeup(
         groups = list(registrations.groupby(by, sort=True))
     rows = []
     for key, chosen in groups:
-        ids = set(chosen["registration"])
-        row: dict[str, Any] = {_key_column(by): key, "registrations": len(ids)}
+        # Each registration once, however many rows it has.
+        once = chosen[~chosen["registration"].duplicated()]
+        row: dict[str, Any] = {_key_column(by): key, "registrations": len(once)}
         for survey in SURVEYS:
             sent = int(chosen[f"{survey}_sent"].astype(bool).sum())
-            responses = len(ids & answered[survey])
+            responses = int(once[f"answered {survey}"].sum())
             row[f"{survey}_sent"] = sent
             row[f"{survey}_responses"] = responses
             row[f"{survey}_response_rate"] = pct(responses, sent)
-        pairs = len(ids & answered["pre"] & answered["post"])
-        row["matched_pairs"] = pairs
-        row["match_rate"] = pct(pairs, row["pre_responses"])
+        row["matched_pairs"] = int((once["answered pre"] & once["answered post"]).sum())
+        row["match_rate"] = pct(row["matched_pairs"], row["pre_responses"])
         rows.append(row)
     columns = [_key_column(by), "registrations"]
     for survey in SURVEYS:

@@ -2,9 +2,11 @@
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ._common import object_frame, pct
+from .wide import Answers, WideAnswers, prepare
 
 EXPERIENCE_LABELS = {1: "Very poor", 2: "Poor", 3: "Neither good nor poor", 4: "Good", 5: "Very good"}
 RELEVANCE_LABELS = {
@@ -41,17 +43,22 @@ def _first_item(items: pd.DataFrame, kind: str) -> str | None:
     return chosen["item"].iloc[0] if len(chosen) else None
 
 
-def _values(answers: pd.DataFrame, code: str | None) -> pd.Series:
+def _values(answers: WideAnswers, survey: str, code: str | None, chosen: np.ndarray | None) -> pd.Series:
     if code is None:
         return pd.Series([], dtype=float)
-    rows = answers[(answers["item"] == code) & answers["value"].notna()]
-    return rows.drop_duplicates("registration", keep="last")["value"].astype(float)
+    values = answers.matrix(survey, [code])[:, 0]
+    keep = ~np.isnan(values)
+    if chosen is not None:
+        keep &= chosen
+    return pd.Series(values[keep])
 
 
-def _reaction_row(answers: pd.DataFrame, codes: dict[str, str | None]) -> dict[str, Any]:
-    experience = _values(answers, codes["experience"])
-    relevance = _values(answers, codes["relevance"])
-    recommend = _values(answers, codes["recommend"])
+def _reaction_row(
+    answers: WideAnswers, survey: str, codes: dict[str, str | None], chosen: np.ndarray | None = None
+) -> dict[str, Any]:
+    experience = _values(answers, survey, codes["experience"], chosen)
+    relevance = _values(answers, survey, codes["relevance"], chosen)
+    recommend = _values(answers, survey, codes["recommend"], chosen)
     row: dict[str, Any] = {"n_experience": len(experience)}
     for point in EXPERIENCE_LABELS:
         row[f"experience_{point}"] = int((experience.round() == point).sum())
@@ -77,7 +84,7 @@ def _reaction_row(answers: pd.DataFrame, codes: dict[str, str | None]) -> dict[s
 
 
 def reaction(
-    answers: pd.DataFrame,
+    answers: Answers,
     items: pd.DataFrame,
     *,
     by_frame: pd.DataFrame | None = None,
@@ -95,14 +102,16 @@ def reaction(
     since people skip items: disclose each with its own n.
     """
     codes = {kind: _first_item(items, kind) for kind in ("experience", "relevance", "recommend")}
-    answers = answers[answers["survey"] == survey]
+    answers = prepare(answers)
     if by is None:
-        return object_frame([{"selection": "all", **_reaction_row(answers, codes)}], ["selection", *REACTION_COLUMNS])
+        row = _reaction_row(answers, survey, codes)
+        return object_frame([{"selection": "all", **row}], ["selection", *REACTION_COLUMNS])
     if by_frame is None:
         raise ValueError("reaction(by=...) needs by_frame with registration and the by column")
     pairs = by_frame[["registration", by]].dropna().drop_duplicates()
     rows = []
+    registrations = pd.Index(answers.registrations)
     for key in sorted(set(pairs[by])):
-        chosen = set(pairs.loc[pairs[by] == key, "registration"])
-        rows.append({by: key, **_reaction_row(answers[answers["registration"].isin(chosen)], codes)})
+        chosen = registrations.isin(pairs.loc[pairs[by] == key, "registration"])
+        rows.append({by: key, **_reaction_row(answers, survey, codes, chosen)})
     return object_frame(rows, [by, *REACTION_COLUMNS])

@@ -6,10 +6,11 @@ from typing import NamedTuple
 import pandas as pd
 
 from ._common import as_values
+from .wide import Answers, WideAnswers
 
 
 class Selection(NamedTuple):
-    answers: pd.DataFrame
+    answers: Answers
     registrations: pd.DataFrame
     memberships: pd.DataFrame
     sessions: pd.DataFrame
@@ -17,7 +18,7 @@ class Selection(NamedTuple):
 
 
 def restrict(
-    answers: pd.DataFrame,
+    answers: Answers,
     registrations: pd.DataFrame,
     memberships: pd.DataFrame,
     sessions: pd.DataFrame,
@@ -61,7 +62,10 @@ def restrict(
             chosen_registrations["participant"].isin(group_members["participant"])
         ]
     chosen_memberships = group_members[group_members["participant"].isin(chosen_registrations["participant"])]
-    chosen_answers = answers[answers["registration"].isin(chosen_registrations["registration"])]
+    if isinstance(answers, WideAnswers):
+        chosen_answers = answers.restrict(chosen_registrations["registration"])
+    else:
+        chosen_answers = answers[answers["registration"].isin(chosen_registrations["registration"])]
     chosen_invitations = None
     if invitations is not None:
         chosen_invitations = invitations[invitations["session"].isin(chosen_sessions["session"])]

@@ -1,0 +1,132 @@
+"""The numeric answers pivoted once: survey × registration × item, so every measure is a column
+slice of one matrix instead of a pivot of the long rows.
+
+`prepare(answers)` returns a `WideAnswers`; every metric that takes `answers` accepts it in
+place of the long frame (and prepares a long frame itself when given one). `restrict` keeps
+it prepared: narrowing to some registrations selects rows of the matrix.
+"""
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+
+class WideAnswers:
+    """Numeric answers by survey, registration (sorted) and item code. A repeated answer to the
+    same item keeps the last row, as `wide_answers` did. `frame` is the long frame, narrowed to
+    the same registrations (computed when first asked for)."""
+
+    def __init__(
+        self,
+        source: pd.DataFrame,
+        registrations: np.ndarray,
+        surveys: dict[str, int],
+        items: dict[str, int],
+        values: np.ndarray,
+        responded: np.ndarray,
+        rows: np.ndarray | None = None,
+    ) -> None:
+        self._source = source
+        self._all_registrations = registrations
+        self._surveys = surveys
+        self._items = items
+        self._values = values  # survey × registration × item, NaN where unanswered
+        self._responded = responded  # survey × registration: any row at all, numeric or not
+        self._rows = rows  # positions of the chosen registrations, None for all
+        self._frame: pd.DataFrame | None = None if rows is not None else source
+        self._cache: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+
+    @property
+    def registrations(self) -> np.ndarray:
+        """The registrations with any answer row, sorted."""
+        if self._rows is None:
+            return self._all_registrations
+        return self._all_registrations[self._rows]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The long answer rows of these registrations."""
+        if self._frame is None:
+            self._frame = self._source[self._source["registration"].isin(self.registrations)]
+        return self._frame
+
+    def matrix(self, survey: str, codes: Sequence[str]) -> np.ndarray:
+        """registration × code values of one survey (NaN where unanswered), one row per
+        registration in `registrations`."""
+        key = (survey, tuple(codes))
+        if key not in self._cache:
+            n = len(self.registrations)
+            result = np.full((n, len(codes)), np.nan)
+            position = self._surveys.get(survey)
+            if position is not None:
+                layer = self._values[position]
+                if self._rows is not None:
+                    layer = layer[self._rows]
+                for column, code in enumerate(codes):
+                    item = self._items.get(code)
+                    if item is not None:
+                        result[:, column] = layer[:, item]
+            self._cache[key] = result
+        return self._cache[key]
+
+    def responded(self, survey: str) -> np.ndarray:
+        """Registrations (sorted) with at least one answer row in `survey`."""
+        position = self._surveys.get(survey)
+        if position is None:
+            return self.registrations[:0]
+        flags = self._responded[position]
+        if self._rows is not None:
+            flags = flags[self._rows]
+        return self.registrations[flags]
+
+    def restrict(self, registrations: Sequence) -> "WideAnswers":
+        """The same answers for only these registrations."""
+        chosen = np.flatnonzero(pd.Index(self._all_registrations).isin(np.asarray(registrations)))
+        if self._rows is not None:
+            chosen = np.intersect1d(chosen, self._rows, assume_unique=True)
+        return WideAnswers(
+            self._source, self._all_registrations, self._surveys, self._items, self._values, self._responded, chosen
+        )
+
+
+# What a metric's `answers` may be: the long frame, or the same answers prepared.
+Answers = pd.DataFrame | WideAnswers
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, Sequence]:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.int64), column.cat.categories
+    codes, uniques = pd.factorize(column, sort=False)
+    return codes.astype(np.int64), uniques
+
+
+def prepare(answers: Answers) -> WideAnswers:
+    """Pivots the long answers (registration, survey, item, value) once."""
+    if isinstance(answers, WideAnswers):
+        return answers
+    registration_codes, registrations = pd.factorize(answers["registration"], sort=True)
+    survey_codes, surveys = _codes(answers["survey"])
+    item_codes, items = _codes(answers["item"])
+    registrations = np.asarray(registrations)
+    n_surveys, n_registrations, n_items = len(surveys), len(registrations), len(items)
+
+    responded = np.zeros((n_surveys, n_registrations), dtype=bool)
+    known = (registration_codes >= 0) & (survey_codes >= 0)
+    responded[survey_codes[known], registration_codes[known]] = True
+
+    values = answers["value"].to_numpy(dtype=float, na_value=np.nan)
+    numeric = known & (item_codes >= 0) & ~np.isnan(values)
+    flat = (survey_codes[numeric] * n_registrations + registration_codes[numeric]) * n_items + item_codes[numeric]
+    numeric_values = values[numeric]
+    last = ~pd.Series(flat).duplicated(keep="last").to_numpy()
+    wide = np.full(n_surveys * n_registrations * n_items, np.nan)
+    wide[flat[last]] = numeric_values[last]
+    return WideAnswers(
+        answers,
+        registrations,
+        {str(survey): position for position, survey in enumerate(surveys)},
+        {str(item): position for position, item in enumerate(items)},
+        wide.reshape(n_surveys, n_registrations, n_items),
+        responded,
+    )
