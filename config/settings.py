@@ -205,7 +205,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "frontend" / "build"]
+STATICFILES_DIRS = [BASE_DIR / "frontend" / "build"]  # the compiled NHS.UK frontend and our SCSS
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

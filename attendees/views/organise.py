@@ -19,6 +19,7 @@ from attendees import attendance, services
 from attendees.forms.organise import CheckInSearchForm, InviteGroupsForm, InvitePersonForm
 from attendees.models import Invitation, Registration
 from attendees.queries import organise as queries
+from config.spreadsheets import safe_cell
 from summits import queries as schedule_queries
 from summits.models import Session
 from summits.views import OrganiserRequiredMixin, organiser_only
@@ -131,14 +132,6 @@ class SessionRegistrationsView(OrganiserRequiredMixin, TemplateView):
 
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 @organiser_only
 def session_registrations_csv(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(pk)
@@ -149,7 +142,7 @@ def session_registrations_csv(request: HttpRequest, pk: int) -> HttpResponse:
     for registration in queries.attendee_list(session):
         person = registration.person
         writer.writerow(
-            _safe_cell(value)
+            safe_cell(value)
             for value in (
                 person.full_name,
                 person.email,

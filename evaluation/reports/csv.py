@@ -39,7 +39,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from attendees.views.organise import _safe_cell
+from config.spreadsheets import safe_cell
 from evaluation.report import EvaluationReport, Format
 
 HEADER = ["section", "selection", "measure", "metric", "value", "unit", "note"]
@@ -62,11 +62,11 @@ def render_csv(report: EvaluationReport) -> str:
 
     def row(section: str, selection: str, measure: str, metric: str, value: str, unit: str, note: str = ""):
         # Only `value` may be a number we wrote ourselves; every other cell is text from the report.
-        writer.writerow([*map(_safe_cell, (section, selection, measure, metric)), value, unit, _safe_cell(note)])
+        writer.writerow([*map(safe_cell, (section, selection, measure, metric)), value, unit, safe_cell(note)])
 
-    row("summary", report.selection, "Recommendation", "value", _safe_cell(report.recommendation), "", "")
+    row("summary", report.selection, "Recommendation", "value", safe_cell(report.recommendation), "", "")
     for headline in report.headlines:
-        row("summary", report.selection, headline.label, "value", _safe_cell(headline.value), "", headline.detail)
+        row("summary", report.selection, headline.label, "value", safe_cell(headline.value), "", headline.detail)
     if report.total_cost is not None:
         row("summary", report.selection, "Total cost", "value", _plain(report.total_cost, "money"), "GBP")
 
@@ -76,7 +76,7 @@ def render_csv(report: EvaluationReport) -> str:
             ("threshold", f"{criterion.comparator} {criterion.threshold}".strip()),
             ("result", criterion.result_label),
         ):
-            row("criteria", criterion.selection, criterion.name, metric, _safe_cell(value), "", criterion.reason)
+            row("criteria", criterion.selection, criterion.name, metric, safe_cell(value), "", criterion.reason)
 
     for table in report.tables:
         keys = table.key_columns
@@ -98,7 +98,7 @@ def _plain(value: Any, fmt: Format) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return _safe_cell(value)  # "*" and other text
+        return safe_cell(value)  # "*" and other text
     if fmt == "count":
         return str(int(value))
     if fmt == "percent":

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
 from attendees.models import Registration
-from attendees.views.organise import _safe_cell as safe_cell
+from config.spreadsheets import safe_cell
 from feedback import queries, services
 from feedback.forms.organise import ItemForm, SurveyScheduleForm
 from feedback.models import Item, Questionnaire, SurveySchedule
