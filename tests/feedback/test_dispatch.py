@@ -4,10 +4,12 @@ closes."""
 import datetime
 import io
 import re
+import threading
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from attendees.enums import RegistrationStatus
@@ -413,3 +415,39 @@ def test_survey_reminder_email(upcoming):
     assert f"Answer the survey: {survey_url(link)}" in lines
     assert "This is the only reminder we will send." in lines
     assert f'href="{survey_url(link)}"' in html(message)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's concurrent transactions")
+def test_two_runners_at_once_send_each_link_and_reminder_once(upcoming):
+    for n in range(20):
+        held(upcoming, f"person{n}")
+    now = START - 10 * DAY
+    barrier = threading.Barrier(2)
+    counts = []
+
+    def run(moment: datetime.datetime):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            counts.append(dispatch.run(moment))
+        finally:
+            thread_connection.close()
+
+    for moment in (now, START - 47 * HOUR):
+        threads = [threading.Thread(target=run, args=(moment,)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert sum(count["links"] for count in counts) == 20
+    assert sum(count["reminders"] for count in counts) == 20
+    assert SurveyLink.objects.count() == 20
+    emails = [f"person{n}@example.nhs.uk" for n in range(20)]
+    assert sorted(outbox()) == sorted(
+        [([email], "Before your workshop: Making good digital decisions – a few questions") for email in emails]
+        + [([email], "Reminder: before your workshop – the survey closes 4 February") for email in emails]
+    )
