@@ -117,7 +117,18 @@ def send_due(now: datetime.datetime | None = None) -> dict[str, int]:
 
     now = now or timezone.now()
     counts = {"links": 0, "reminders": 0}
-    to_send = SurveyLink.objects.filter(sent_at__isnull=True).filter(unanswered())
+    # Only links that still work: a place cancelled, a session cancelled or started (pre), or a
+    # survey closed since the link was made would lead to the "cannot be answered" page.
+    still_open = Q(
+        kind=SurveyKind.PRE,
+        registration__status=RegistrationStatus.CONFIRMED,
+        registration__session__starts_at__gt=now,
+    ) | (~Q(kind=SurveyKind.PRE) & Q(registration__status=RegistrationStatus.ATTENDED, closes_at__gt=now))
+    to_send = (
+        SurveyLink.objects.filter(sent_at__isnull=True, registration__session__status=SessionStatus.PUBLISHED)
+        .filter(still_open)
+        .filter(unanswered())
+    )
     while ids := _claim(to_send, "sent_at", now):
         for link_id in ids:
             counts["links"] += _attempt(emails.send_survey_link, link_id)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from attendees.enums import RegistrationStatus
+from attendees.models import Registration
 from feedback import dispatch
 from feedback.enums import SurveyKind
 from feedback.models import SurveyLink, SurveySchedule
@@ -200,6 +201,25 @@ def test_send_due_does_not_send_a_link_already_answered(upcoming, surveys):
     factories.survey_response(registration=place, answers=PRE_ANSWERS, questionnaire=surveys["pre"])
 
     assert dispatch.send_due(START - 10 * DAY) == {"links": 0, "reminders": 0}
+    assert mail.outbox == []
+
+
+def test_send_due_does_not_send_a_link_whose_place_was_cancelled_before_sending(upcoming):
+    now = START - 10 * DAY
+    place = held(upcoming, "asha")
+    dispatch.create_due_links(now)
+    Registration.objects.filter(pk=place.pk).update(status=RegistrationStatus.CANCELLED)
+
+    assert dispatch.send_due(now) == {"links": 0, "reminders": 0}
+    assert mail.outbox == []
+    assert SurveyLink.objects.get(registration=place).sent_at is None
+
+
+def test_send_due_does_not_send_a_pre_link_once_the_session_has_started(upcoming):
+    held(upcoming, "asha")
+    dispatch.create_due_links(START - 10 * DAY)
+
+    assert dispatch.send_due(START + HOUR) == {"links": 0, "reminders": 0}
     assert mail.outbox == []
 
 
