@@ -88,9 +88,8 @@ def measure(metric: str, frames: Frames, selection: metrics.Selection, total_cos
     """One metric for one selection, or None with the reason it cannot be given."""
     answers, registrations = selection.answers, selection.registrations
     if metric in (Metric.MEAN_CHANGE_OVERALL, Metric.MEAN_CHANGE_SCALE, Metric.PCT_IMPROVED):
-        outcomes = metrics.paired_outcomes(answers, frames.items)
         wanted = "scale" if metric != Metric.MEAN_CHANGE_OVERALL else "conf_overall"
-        rows = outcomes[outcomes["measure"] == wanted]
+        rows = metrics.paired_outcome(answers, frames.items, wanted)
         if rows.empty:
             return Measured(None, "no confidence answers")
         row = rows.iloc[0]

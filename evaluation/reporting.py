@@ -9,6 +9,7 @@ resting on 7 or fewer people are withheld (None, with the reason in the row's no
 are computed from unrounded numbers and rounded afterwards.
 """
 
+import dataclasses
 import datetime
 import math
 import random
@@ -204,8 +205,7 @@ def _breakdown(ctx: Context, by: str, values: list[tuple[str, str]], title: str,
     rows = []
     for value, label in values:
         within = metrics.restrict(*_frames_of(ctx.selection), invitations=ctx.selection.invitations, **{by: value})
-        outcome = metrics.paired_outcomes(within.answers, ctx.frames.items)
-        scale = outcome[outcome["measure"] == "scale"]
+        scale = metrics.paired_outcome(within.answers, ctx.frames.items, "scale")
         row = _records(_disclosed_outcomes(scale))[0] if len(scale) else {"n_pairs": 0}
         row["measure"] = label
         row["note"] = _note(row)
@@ -641,8 +641,7 @@ def _phase_rows(ctx: Context) -> list[dict]:
         if ctx.filters.phase and ctx.filters.phase != phase:
             continue
         within = metrics.restrict(*_frames_of(ctx.selection), invitations=ctx.selection.invitations, phase=phase)
-        outcome = metrics.paired_outcomes(within.answers, ctx.frames.items)
-        scale = outcome[outcome["measure"] == "scale"]
+        scale = metrics.paired_outcome(within.answers, ctx.frames.items, "scale")
         row = _records(_disclosed_outcomes(scale))[0] if len(scale) else {"mean_change": None}
         rows.append({"phase": phase.label, "mean_change": row.get("mean_change")})
     return rows
@@ -748,6 +747,8 @@ def build_report(
     pseudonymised answer rows (for the XLSX Responses sheet)."""
     filters = filters or Filters()
     frames = frames or load_frames(programme)
+    # Pivoted once: every table, breakdown and criterion below slices the same matrix.
+    frames = dataclasses.replace(frames, answers=metrics.prepare(frames.answers))
     selection = metrics.restrict(
         frames.answers,
         frames.registrations,
@@ -818,7 +819,7 @@ def _responses(ctx: Context):
     """One row per participant × survey × item (numbers only: free text is never put next to a
     key). Yields lazily so a large programme streams into the XLSX."""
     registrations = ctx.selection.registrations.set_index("registration")[["session", "phase"]]
-    answers = ctx.selection.answers.join(registrations, on="registration")
+    answers = ctx.selection.answers.frame.join(registrations, on="registration")
     answers = answers.sort_values(["participant", "session", "survey", "item"], kind="stable")
     for participant, session, phase, survey, item, value in zip(
         answers["participant"],

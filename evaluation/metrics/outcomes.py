@@ -11,13 +11,12 @@ Undefined statistics are None (never NaN or inf) and the row's `note` gives the 
 """
 
 import math
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from ._common import (
     DIFFERENCE_DECIMALS,
@@ -108,17 +107,27 @@ DOMAIN_PREFIX = "domain:"
 
 def wilcoxon_signed_rank(differences: Sequence[float]) -> tuple[float | None, float | None]:
     """(V, p): V is R's statistic, the sum of the ranks of the positive differences; p is
-    scipy's R-compatible asymptotic p. None, None when no difference is non-zero."""
+    scipy's R-compatible asymptotic p. None, None when no difference is non-zero.
+
+    The ranks come from one sort of the distinct |differences| and p follows scipy.stats.wilcoxon
+    (zero_method="wilcox", correction=True, method="asymptotic") operation for operation; ranks
+    and tie counts are whole or half numbers, so every sum is exact and p is scipy's to the bit.
+    """
     d = np.round(np.asarray(differences, dtype=float), DIFFERENCE_DECIMALS)
     nonzero = d[d != 0]
     if len(nonzero) == 0:
         return None, None
-    ranks = stats.rankdata(np.abs(nonzero))
+    _, group, ties = np.unique(np.abs(nonzero), return_inverse=True, return_counts=True)
+    ties = ties.astype(float)
+    ranks = (np.cumsum(ties) - ties + (ties + 1) / 2)[group]  # the average rank of each tie group
     v = float(ranks[nonzero > 0].sum())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "sample size too small for normal approximation": we say which method
-        result = stats.wilcoxon(d, zero_method="wilcox", correction=True, method="asymptotic")
-    return v, clean(float(result.pvalue))
+    count = float(len(nonzero))
+    mean = count * (count + 1.0) * 0.25
+    se = count * (count + 1.0) * (2.0 * count + 1.0)
+    se = np.sqrt((se - np.sum(ties**3 - ties) / 2) / 24)
+    z = (v - mean) / se
+    z -= np.sign(z) * 0.5 / se
+    return v, clean(float(2 * special.ndtr(-np.abs(z))))
 
 
 def paired_statistics(
@@ -298,7 +307,12 @@ def cronbach_alpha(answers: Answers, items: pd.DataFrame, *, survey: str, domain
     if domain is not None:
         confidence = confidence[confidence["domain"] == domain]
     codes = list(confidence["item"])
-    values = prepare(answers).matrix(survey, codes)
+    answers = prepare(answers)
+    return dict(answers.computed(("alpha", survey, tuple(codes)), lambda: _alpha(answers, survey, codes)))
+
+
+def _alpha(answers: WideAnswers, survey: str, codes: list[str]) -> dict[str, Any]:
+    values = answers.matrix(survey, codes)
     complete = pd.DataFrame(values[~np.isnan(values).any(axis=1)] if codes else values[:0])
     n, k = len(complete), len(codes)
     result: dict[str, Any] = {"n": n, "k": k, "alpha": None, "note": ""}
@@ -340,24 +354,70 @@ def paired_outcomes(
     generous.
     """
     answers = prepare(answers)
-    confidence_table = confidence_items(items)
     reliability = cronbach_alpha(answers, items, survey=before)["alpha"]
-    measures: list[tuple[str, str, str]] = [
-        (code, "item", label) for code, label in zip(confidence_table["item"], confidence_table["label"], strict=True)
+    rows = [
+        {
+            "measure": measure,
+            "kind": kind,
+            "label": label,
+            **_statistics(answers, codes, before, after, confidence, reliability),
+        }
+        for measure, kind, label, codes in _measures(items)
     ]
-    domains = [domain for domain in dict.fromkeys(confidence_table["domain"]) if domain]
-    measures += [(DOMAIN_PREFIX + domain, "domain", domain) for domain in domains]
-    measures.append((SCALE, "scale", "Confidence scale (mean of all confidence items)"))
-
-    rows = []
-    for measure, kind, label in measures:
-        _, first, second = _scores(answers, _measure_items(items, measure), before, after)
-        row = paired_statistics(first, second, confidence=confidence, reliability=reliability)
-        rows.append({"measure": measure, "kind": kind, "label": label, **row})
     item_rows = [row for row in rows if row["kind"] == "item"]
     for row, adjusted in zip(item_rows, holm([row["p_t"] for row in item_rows]), strict=True):
         row["p_holm"] = adjusted
     return object_frame(rows, PAIRED_COLUMNS)
+
+
+def paired_outcome(
+    answers: Answers,
+    items: pd.DataFrame,
+    measure: str = SCALE,
+    *,
+    before: str = "pre",
+    after: str = "post",
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """The row of `paired_outcomes` for one measure (none when there is no such confidence
+    measure), without computing the others; `p_holm` is None (Holm's adjustment needs every
+    item's row)."""
+    answers = prepare(answers)
+    rows = []
+    for name, kind, label, codes in _measures(items):
+        if name == measure:
+            reliability = cronbach_alpha(answers, items, survey=before)["alpha"]
+            row = _statistics(answers, codes, before, after, confidence, reliability)
+            rows.append({"measure": measure, "kind": kind, "label": label, **row})
+    return object_frame(rows, PAIRED_COLUMNS)
+
+
+def _measures(items: pd.DataFrame) -> list[tuple[str, str, str, list[str]]]:
+    """(measure, kind, label, item codes) of each row of `paired_outcomes`, in order."""
+    confidence_table = confidence_items(items)
+    codes = list(confidence_table["item"])
+    measures = [(code, "item", label, [code]) for code, label in zip(codes, confidence_table["label"], strict=True)]
+    domains = [domain for domain in dict.fromkeys(confidence_table["domain"]) if domain]
+    for domain in domains:
+        chosen = list(confidence_table.loc[confidence_table["domain"] == domain, "item"])
+        measures.append((DOMAIN_PREFIX + domain, "domain", domain, chosen))
+    measures.append((SCALE, "scale", "Confidence scale (mean of all confidence items)", codes))
+    return measures
+
+
+def _statistics(
+    answers: WideAnswers,
+    codes: list[str],
+    before: str,
+    after: str,
+    confidence: float,
+    reliability: float | None,
+) -> dict[str, Any]:
+    def compute() -> dict[str, Any]:
+        _, first, second = _scores(answers, codes, before, after)
+        return paired_statistics(first, second, confidence=confidence, reliability=reliability)
+
+    return dict(answers.computed(("paired", tuple(codes), before, after, confidence, reliability), compute))
 
 
 def _item_values(answers: WideAnswers, survey: str, code: str) -> pd.Series:

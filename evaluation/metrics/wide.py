@@ -6,7 +6,8 @@ place of the long frame (and prepares a long frame itself when given one). `rest
 it prepared: narrowing to some registrations selects rows of the matrix.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ class WideAnswers:
         values: np.ndarray,
         responded: np.ndarray,
         rows: np.ndarray | None = None,
+        family: dict | None = None,
     ) -> None:
         self._source = source
         self._all_registrations = registrations
@@ -36,6 +38,10 @@ class WideAnswers:
         self._rows = rows  # positions of the chosen registrations, None for all
         self._frame: pd.DataFrame | None = None if rows is not None else source
         self._cache: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+        self._computed: dict[tuple, Any] = {}
+        # Every selection of these answers, by its rows: the same selection reached twice (a
+        # criterion's phase and the report's) is one object, with its statistics computed once.
+        self._family: dict[bytes, WideAnswers] = {} if family is None else family
 
     @property
     def registrations(self) -> np.ndarray:
@@ -85,9 +91,26 @@ class WideAnswers:
         chosen = np.flatnonzero(pd.Index(self._all_registrations).isin(np.asarray(registrations)))
         if self._rows is not None:
             chosen = np.intersect1d(chosen, self._rows, assume_unique=True)
-        return WideAnswers(
-            self._source, self._all_registrations, self._surveys, self._items, self._values, self._responded, chosen
-        )
+        key = chosen.tobytes()
+        if key not in self._family:
+            self._family[key] = WideAnswers(
+                self._source,
+                self._all_registrations,
+                self._surveys,
+                self._items,
+                self._values,
+                self._responded,
+                chosen,
+                self._family,
+            )
+        return self._family[key]
+
+    def computed(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """`compute()`, once per key: the metrics keep what they derive from these answers here.
+        Callers must not change what it returns."""
+        if key not in self._computed:
+            self._computed[key] = compute()
+        return self._computed[key]
 
 
 # What a metric's `answers` may be: the long frame, or the same answers prepared.
@@ -119,9 +142,13 @@ def prepare(answers: Answers) -> WideAnswers:
     numeric = known & (item_codes >= 0) & ~np.isnan(values)
     flat = (survey_codes[numeric] * n_registrations + registration_codes[numeric]) * n_items + item_codes[numeric]
     numeric_values = values[numeric]
-    last = ~pd.Series(flat).duplicated(keep="last").to_numpy()
-    wide = np.full(n_surveys * n_registrations * n_items, np.nan)
-    wide[flat[last]] = numeric_values[last]
+    size = n_surveys * n_registrations * n_items
+    if len(flat) and np.bincount(flat, minlength=size).max() > 1:
+        _, last = np.unique(flat[::-1], return_index=True)  # the last row of each repeated answer
+        last = len(flat) - 1 - last
+        flat, numeric_values = flat[last], numeric_values[last]
+    wide = np.full(size, np.nan)
+    wide[flat] = numeric_values
     return WideAnswers(
         answers,
         registrations,
