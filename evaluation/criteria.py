@@ -223,12 +223,16 @@ def recommendation(judged: list[Judged]) -> tuple[str, str]:
             f"{count}. Leaders' confidence did not grow as much as the criteria ask "
             f"({', '.join(j.criterion.name.lower() for j in outcome_failed)}): review the content before a rollout.",
         )
-    if unknown and not not_met:
+    # Without a judged outcome nobody can say confidence grew, whatever else failed.
+    outcome_unknown = [j for j in unknown if j.criterion.metric in OUTCOME_METRICS]
+    if unknown and (not not_met or outcome_unknown):
+        failed = f" Not met: {', '.join(j.criterion.name.lower() for j in not_met)}." if not_met else ""
         return (
             "Not enough data yet",
             f"{count}; {len(unknown)} cannot be judged yet: "
             + "; ".join(f"{j.criterion.name.lower()} ({j.reason})" for j in unknown)
-            + ".",
+            + "."
+            + failed,
         )
     if not_met or unknown:
         parts = [f"not met: {', '.join(j.criterion.name.lower() for j in not_met)}"] if not_met else []

@@ -120,8 +120,11 @@ def _disclosed_outcomes(frame):
 
 
 def _note(row: dict) -> str:
-    parts = [row.get("withheld_reason") or "", row.get("note") or ""]
-    return "; ".join(part for part in parts if part)
+    # A withheld row says only why: its own notes ("every difference identical") describe the
+    # withheld answers.
+    if row.get("withheld_reason"):
+        return row["withheld_reason"]
+    return row.get("note") or ""
 
 
 OUTCOME_COLUMNS = [

@@ -1,0 +1,188 @@
+"""Reading a programme's evaluation data into frames: the columns, the values, pseudonymised
+keys and never a name or email, and a fixed number of queries."""
+
+import pytest
+
+from attendees.models import Person
+from evaluation.data import Frames, load_frames
+from feedback.pseudonyms import participant_key
+from tests import factories
+from tests.evaluation.conftest import Participant
+
+pytestmark = pytest.mark.django_db
+
+FRAME_NAMES = ["answers", "items", "registrations", "memberships", "sessions", "invitations", "targets", "texts"]
+
+
+def _string_cells(frames: Frames) -> list[str]:
+    cells = []
+    for name in FRAME_NAMES:
+        frame = getattr(frames, name)
+        for column in frame.columns:
+            cells += [value for value in frame[column] if isinstance(value, str)]
+            cells += [part for value in frame[column] if isinstance(value, list) for part in value]
+    return cells
+
+
+def test_load_frames_columns(standard):
+    frames = load_frames(standard.programme)
+
+    assert {name: list(getattr(frames, name).columns) for name in FRAME_NAMES} == {
+        "answers": ["registration", "participant", "survey", "item", "value", "text"],
+        "items": ["item", "kind", "domain", "label", "scale_min", "scale_max", "retrospective_of", "order"],
+        "registrations": [
+            "registration",
+            "participant",
+            "session",
+            "phase",
+            "theme",
+            "region",
+            "status",
+            "invited",
+            "pre_sent",
+            "post_sent",
+            "follow_up_sent",
+        ],
+        "memberships": ["participant", "group"],
+        "sessions": [
+            "session",
+            "title",
+            "starts_at",
+            "phase",
+            "theme",
+            "region",
+            "focus_areas",
+            "capacity",
+            "confirmed_at_start",
+            "attended",
+            "no_shows",
+            "waitlisted",
+            "cost",
+            "status",
+        ],
+        "invitations": ["participant", "session", "status"],
+        "targets": ["group", "phase", "target"],
+        "texts": ["registration", "survey", "item", "text"],
+    }
+    assert frames.total_cost == 2500.0
+
+
+def test_load_frames_values_for_one_participant(builder):
+    session = builder.session("PIL-01", cost="300.00")
+    group = factories.leadership_group(name="ICBs")
+    spec = Participant((2, 4), (1, 3), experience=5, relevance=3, recommend=10, comment="Ask about assurance")
+    registration = builder.participant(session, spec, groups=[group])
+    key = participant_key(registration.person_id)
+
+    frames = load_frames(builder.programme)
+
+    answers = frames.answers.sort_values(["survey", "item"]).astype({"survey": str, "item": str})
+    assert answers.to_dict("records") == [
+        {
+            "registration": registration.pk,
+            "participant": key,
+            "survey": survey,
+            "item": item,
+            "value": value,
+            "text": "",
+        }
+        for survey, item, value in [
+            ("post", "conf_assurance", 3.0),
+            ("post", "conf_overall", 4.0),
+            ("post", "experience", 5.0),
+            ("post", "recommend", 10.0),
+            ("post", "relevance", 3.0),
+            ("pre", "conf_assurance", 1.0),
+            ("pre", "conf_overall", 2.0),
+        ]
+    ]
+    assert frames.registrations.to_dict("records") == [
+        {
+            "registration": registration.pk,
+            "participant": key,
+            "session": "PIL-01",
+            "phase": "pilot",
+            "theme": "possible",
+            "region": "london",
+            "status": "attended",
+            "invited": False,
+            "pre_sent": True,
+            "post_sent": True,
+            "follow_up_sent": False,
+        }
+    ]
+    assert frames.memberships.to_dict("records") == [{"participant": key, "group": "ICBs"}]
+    assert frames.texts.to_dict("records") == [
+        {"registration": registration.pk, "survey": "post", "item": "do_differently", "text": "Ask about assurance"}
+    ]
+    sessions = frames.sessions.drop(columns=["starts_at"]).to_dict("records")
+    assert sessions == [
+        {
+            "session": "PIL-01",
+            "title": "Workshop PIL-01",
+            "phase": "pilot",
+            "theme": "possible",
+            "region": "london",
+            "focus_areas": [],
+            "capacity": 40,
+            "confirmed_at_start": 1,
+            "attended": 1,
+            "no_shows": 0,
+            "waitlisted": 0,
+            "cost": 300.0,
+            "status": "published",
+        }
+    ]
+    items = frames.items.set_index("item")
+    assert items.loc["conf_overall", ["kind", "domain", "scale_min", "scale_max"]].tolist() == [
+        "confidence",
+        "overall",
+        1.0,
+        5.0,
+    ]
+    assert items.loc["recommend", ["kind", "scale_min", "scale_max"]].tolist() == ["recommend", 0.0, 10.0]
+    assert items.loc["retro_overall", ["kind", "retrospective_of"]].tolist() == ["retrospective", "conf_overall"]
+    assert items.loc["digital_champion", "kind"] == "yes_no"
+
+
+def test_load_frames_participant_keys_are_the_hmac_keys(standard):
+    frames = load_frames(standard.programme)
+
+    expected = {participant_key(pk) for pk in Person.objects.values_list("pk", flat=True)}
+    assert set(frames.registrations["participant"]) == expected
+    assert set(frames.answers["participant"]) <= expected
+    assert set(frames.memberships["participant"]) <= expected
+    assert len(expected) == 31
+
+
+def test_load_frames_never_holds_a_name_or_email(standard):
+    registration = standard.builder.participant(standard.pil_01, Participant((2, 3), comment="Talk to the board"))
+    person = registration.person
+    person.first_name, person.last_name, person.email = "Zebedee", "Quillfeather", "zebedee.q@example.nhs.uk"
+    person.save()
+
+    cells = _string_cells(load_frames(standard.programme))
+
+    people = list(Person.objects.values_list("first_name", "last_name", "email"))
+    forbidden = {value for row in people for value in row}
+    assert [cell for cell in cells if "@" in cell or any(value in cell for value in forbidden)] == []
+    assert "Talk to the board" in cells
+
+
+def _people(builder, count: int) -> None:
+    session = builder.session(f"PIL-{count:02d}")
+    builder.participants(session, [Participant((2, 3), comment="More please") for _ in range(count)])
+
+
+def test_load_frames_query_count_for_3_participants(builder, django_assert_num_queries):
+    _people(builder, 3)
+
+    with django_assert_num_queries(14):
+        load_frames(builder.programme)
+
+
+def test_load_frames_query_count_for_12_participants(builder, django_assert_num_queries):
+    _people(builder, 12)
+
+    with django_assert_num_queries(14):
+        load_frames(builder.programme)
