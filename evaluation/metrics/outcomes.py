@@ -362,7 +362,7 @@ def paired_outcomes(
             "label": label,
             **_statistics(answers, codes, before, after, confidence, reliability),
         }
-        for measure, kind, label, codes in _measures(items)
+        for measure, kind, label, codes in _measures_of(answers, items)
     ]
     item_rows = [row for row in rows if row["kind"] == "item"]
     for row, adjusted in zip(item_rows, holm([row["p_t"] for row in item_rows]), strict=True):
@@ -384,12 +384,18 @@ def paired_outcome(
     item's row)."""
     answers = prepare(answers)
     rows = []
-    for name, kind, label, codes in _measures(items):
+    for name, kind, label, codes in _measures_of(answers, items):
         if name == measure:
             reliability = cronbach_alpha(answers, items, survey=before)["alpha"]
             row = _statistics(answers, codes, before, after, confidence, reliability)
             rows.append({"measure": measure, "kind": kind, "label": label, **row})
     return object_frame(rows, PAIRED_COLUMNS)
+
+
+def _measures_of(answers: WideAnswers, items: pd.DataFrame) -> list[tuple[str, str, str, list[str]]]:
+    """`_measures(items)`, worked out once per items frame for these answers."""
+    items_seen, measures = answers.computed(("measures", id(items)), lambda: (items, _measures(items)))
+    return measures if items_seen is items else _measures(items)
 
 
 def _measures(items: pd.DataFrame) -> list[tuple[str, str, str, list[str]]]:
