@@ -212,3 +212,13 @@ def test_upload_of_a_file_that_cannot_be_used_shows_why(organiser_client, conten
 
     assert response.status_code == 200
     assertContains(response, message)
+
+
+def test_preview_lists_the_first_thousand_problems_and_counts_them_all(organiser_client, world):
+    rows = [row(email=f"nobody{n}@example.nhs.uk") for n in range(1001)]
+
+    preview = organiser_client.get(upload(organiser_client, csv_bytes(rows)).url)
+
+    assert (preview.context["plan"].bad_row_count, len(preview.context["errors"])) == (1001, 1000)
+    assertContains(preview, "<p>The first 1,000 of 1,001 problems.</p>", html=True)
+    assertContains(preview, "1,001 rows of answers.csv have problems.")
