@@ -36,11 +36,16 @@ numbers written as numbers (a negative change, say) are left alone.
 import csv
 import io
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
 from config.spreadsheets import safe_cell
 from evaluation.report import EvaluationReport, Format
+
+# A formatted figure such as "+0.75" or "-12.5%": a spreadsheet reads it as a number, never a
+# formula, so it keeps its sign (and matches the dashboard, the XLSX and the PDF).
+SIGNED_FIGURE = re.compile(r"[+-]\d[\d,]*(\.\d+)?%?")
 
 HEADER = ["section", "selection", "measure", "metric", "value", "unit", "note"]
 
@@ -66,7 +71,7 @@ def render_csv(report: EvaluationReport) -> str:
 
     row("summary", report.selection, "Recommendation", "value", safe_cell(report.recommendation), "", "")
     for headline in report.headlines:
-        row("summary", report.selection, headline.label, "value", safe_cell(headline.value), "", headline.detail)
+        row("summary", report.selection, headline.label, "value", _figure(headline.value), "", headline.detail)
     if report.total_cost is not None:
         row("summary", report.selection, "Total cost", "value", _plain(report.total_cost, "money"), "GBP")
 
@@ -76,7 +81,7 @@ def render_csv(report: EvaluationReport) -> str:
             ("threshold", f"{criterion.comparator} {criterion.threshold}".strip()),
             ("result", criterion.result_label),
         ):
-            row("criteria", criterion.selection, criterion.name, metric, safe_cell(value), "", criterion.reason)
+            row("criteria", criterion.selection, criterion.name, metric, _figure(value), "", criterion.reason)
 
     for table in report.tables:
         keys = table.key_columns
@@ -87,6 +92,10 @@ def render_csv(report: EvaluationReport) -> str:
                 value = _plain(table_row.get(column.key), column.format)
                 row(table.slug, report.selection, measure, column.label, value, UNITS[column.format], note)
     return buffer.getvalue()
+
+
+def _figure(text: str) -> str:
+    return text if SIGNED_FIGURE.fullmatch(text) else safe_cell(text)
 
 
 def _key_text(value: Any) -> str:
