@@ -49,7 +49,11 @@ bench: setup
 	$(PY) benchmarks/query_counts.py
 	$(PY) benchmarks/import_people.py
 	$(PY) benchmarks/invite_group.py
+	$(PY) benchmarks/import_responses.py
+	$(PY) benchmarks/report_pdf.py
+	$(PY) benchmarks/evaluation.py
 	@echo "benchmarks/accept_burst.py needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres $(PY) benchmarks/accept_burst.py"
+	@echo "benchmarks/survey_submit.py takes some minutes: $(PY) benchmarks/survey_submit.py (SQLite), and with DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_survey for PostgreSQL"
 
 lint:
 	$(VENV)/bin/ruff format --check .
