@@ -190,7 +190,8 @@ def test_settings_without_debug_need_a_pseudonymisation_key():
 
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        "django.core.exceptions.ImproperlyConfigured: PSEUDONYMISATION_KEY must be a long random value when DEBUG is off."
+        "django.core.exceptions.ImproperlyConfigured: "
+        "PSEUDONYMISATION_KEY must be a long random value when DEBUG is off."
     )
 
 
