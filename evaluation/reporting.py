@@ -295,7 +295,8 @@ def _reach_table(ctx: Context) -> Table:
     rows = []
     for frame, key in ((by_group, "group"), (overall, "selection")):
         for row in _records(frame):
-            row["group"] = row.pop(key) if key == "group" else "All leadership groups"
+            label = row.pop(key)
+            row["group"] = label if key == "group" else "All leadership groups"
             people = row["registered"] or 0
             if people <= metrics.SUPPRESSION_THRESHOLD:
                 for column in ("acceptance_rate", "attendance_rate", "no_show_rate"):
@@ -309,8 +310,6 @@ def _reach_table(ctx: Context) -> Table:
                 if column != "target" and row.get(column) is not None:
                     row[column] = metrics.disclose_count(row[column])
             rows.append(row)
-    if rows and rows[-1]["group"] == "All leadership groups" and by_group.empty:
-        pass
     return Table(
         "reach",
         "Reach against target, by leadership group",
