@@ -27,27 +27,18 @@ BENCH_POSTGRES_URL=postgres://user@host:port).
 """
 
 import argparse
-import http.client
-import math
 import os
-import queue
-import re
-import signal
-import socket
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 from urllib.parse import urlencode
+
+from _http import burst, csrf_for, free_port, median, p99, rate, start_gunicorn, stop_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "dlw_bench"
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 GOAL = 0.30
 TRIVIAL_REQUESTS = 1000
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 
 
 # The database -----------------------------------------------------------------------------
@@ -137,129 +128,7 @@ def outcome(session_id: int) -> dict:
     return {**counts, "places_taken": Session.objects.get(pk=session_id).places_taken}
 
 
-# gunicorn ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(port: int, workers: int, database_url: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "true",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "ERROR",
-        "DLW_TESTING": "false",
-        "TASKS_IMMEDIATE": "false",
-    }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "config.wsgi",
-            "-w",
-            str(workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            status, _, _ = request(port, "GET", "/accounts/login/")
-            if status == 302:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    stop_gunicorn(server)
-    raise RuntimeError("gunicorn did not start")
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
-# HTTP -------------------------------------------------------------------------------------
-
-
-def request(port: int, method: str, path: str, body: str = "", headers: dict | None = None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request(method, path, body=body or None, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.getheaders(), response.read()
-    finally:
-        connection.close()
-
-
-def burst(port: int, calls: list, connections: int) -> tuple[float, list[float], list]:
-    """Runs the calls (method, path, body, headers) over `connections` threads, all released
-    together. Returns the elapsed seconds, each call's latency and each call's status."""
-    work: queue.Queue = queue.Queue()
-    for index, call in enumerate(calls):
-        work.put((index, call))
-    latencies = [0.0] * len(calls)
-    statuses: list = [None] * len(calls)
-    start = threading.Barrier(connections + 1)
-
-    def client():
-        start.wait()
-        while True:
-            try:
-                index, (method, path, body, headers) = work.get_nowait()
-            except queue.Empty:
-                return
-            began = time.perf_counter()
-            try:
-                status, response_headers, _ = request(port, method, path, body, headers)
-                statuses[index] = (status, dict(response_headers).get("Location", ""))
-            except OSError as error:
-                statuses[index] = (repr(error), "")
-            latencies[index] = time.perf_counter() - began
-
-    threads = [threading.Thread(target=client) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - began, latencies, statuses
-
-
-def p99(latencies: list[float]) -> float:
-    ordered = sorted(latencies)
-    return ordered[math.ceil(0.99 * len(ordered)) - 1]
-
-
-def csrf_for(port: int, invitation_id: int, token: str) -> tuple[str, str]:
-    """What a browser has after opening the invitation link: the cookie and the form's token."""
-    status, headers, body = request(port, "GET", f"/i/{invitation_id}/{token}/")
-    if status != 200:
-        raise RuntimeError(f"invitation page answered {status}")
-    cookie = next(CSRF_COOKIE.search(value).group(1) for name, value in headers if name.lower() == "set-cookie")
-    return cookie, CSRF_INPUT.search(body.decode()).group(1)
-
-
 # The run ----------------------------------------------------------------------------------
-
-
-def rate(count: int, seconds: float) -> float:
-    return count / seconds
 
 
 def accept_round(port: int, round_number: int, args) -> dict:
@@ -277,7 +146,7 @@ def accept_round(port: int, round_number: int, args) -> dict:
         figures[path] = (rate(TRIVIAL_REQUESTS, seconds), p99(latencies))
     posts = []
     for invitation_id, token in invitations:
-        cookie, form_token = csrf_for(port, invitation_id, token)
+        cookie, form_token = csrf_for(port, f"/i/{invitation_id}/{token}/")
         posts.append(
             (
                 "POST",
@@ -301,12 +170,6 @@ def accept_round(port: int, round_number: int, args) -> dict:
     assert result["places_taken"] == args.capacity, result
     assert result.get("waitlisted", 0) == len(posts) - args.capacity, result
     return figures
-
-
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def main() -> None:
