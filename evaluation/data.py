@@ -8,9 +8,12 @@ per-row objects would cost more than the statistics). pandas is imported inside 
 (STYLE.md: heavy libraries stay in their corner).
 """
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, Sum
 
@@ -18,7 +21,7 @@ from attendees.enums import ACTIVE, HOLDS_A_PLACE, RegistrationStatus
 from attendees.models import GroupTarget, Invitation, LeadershipGroup, Person, Registration
 from feedback.enums import ItemPurpose, ItemType
 from feedback.models import Answer, Item, Questionnaire, Response, SurveyLink
-from feedback.pseudonyms import participant_key
+from feedback.pseudonyms import KEY_LENGTH
 from summits.models import CostLine, Programme, Session
 
 if TYPE_CHECKING:
@@ -152,10 +155,25 @@ def load_texts(programme: Programme) -> "pd.DataFrame":
     return pd.DataFrame(list(rows), columns=["registration", "survey", "item", "text"])
 
 
+REGISTRATION_COLUMNS = (
+    "registration",
+    "participant",
+    "session",
+    "phase",
+    "theme",
+    "region",
+    "status",
+    "invited",
+    "pre_sent",
+    "post_sent",
+    "follow_up_sent",
+)
+
+
 def load_registrations(programme: Programme, keys: dict[int, str]) -> "pd.DataFrame":
     import pandas as pd
 
-    rows = list(
+    rows = (
         Registration.objects.filter(session__phase__programme=programme, status__in=(*ACTIVE,))
         .values_list(
             "pk",
@@ -170,43 +188,47 @@ def load_registrations(programme: Programme, keys: dict[int, str]) -> "pd.DataFr
         )
         .order_by("pk")
     )
-    sent = {
-        (registration_id, kind)
-        for registration_id, kind in SurveyLink.objects.filter(
-            registration__session__phase__programme=programme, sent_at__isnull=False
-        ).values_list("registration_id", "kind")
-    }
-    frame = pd.DataFrame(
-        [
-            {
-                "registration": pk,
-                "participant": keys[person_id],
-                "session": code,
-                "phase": phase,
-                "theme": theme,
-                "region": person_region or session_region or "",
-                "status": status,
-                "invited": invitation_id is not None,
-                "pre_sent": (pk, "pre") in sent,
-                "post_sent": (pk, "post") in sent,
-                "follow_up_sent": (pk, "follow_up") in sent,
-            }
-            for pk, person_id, code, phase, theme, person_region, session_region, status, invitation_id in rows
-        ],
+    raw = pd.DataFrame.from_records(
+        list(rows),
         columns=[
             "registration",
-            "participant",
+            "person",
             "session",
             "phase",
             "theme",
-            "region",
+            "person_region",
+            "session_region",
             "status",
-            "invited",
-            "pre_sent",
-            "post_sent",
-            "follow_up_sent",
+            "invitation",
         ],
     )
+    sent = pd.DataFrame.from_records(
+        list(
+            SurveyLink.objects.filter(
+                registration__session__phase__programme=programme, sent_at__isnull=False
+            ).values_list("registration_id", "kind")
+        ),
+        columns=["registration", "kind"],
+    )
+    if raw.empty:  # (the query count stays the same; the columns untyped, as they always were)
+        return pd.DataFrame(columns=[*REGISTRATION_COLUMNS])
+    # The person's organisation's region, else the session's, else "" (empty counts as missing).
+    person_region, session_region = raw["person_region"], raw["session_region"]
+    region = person_region.where(person_region.astype(bool)).fillna(session_region.where(session_region.astype(bool)))
+    frame = pd.DataFrame(
+        {
+            "registration": raw["registration"],
+            "participant": raw["person"].map(keys),
+            "session": raw["session"],
+            "phase": raw["phase"],
+            "theme": raw["theme"],
+            "region": region.fillna(""),
+            "status": raw["status"],
+            "invited": raw["invitation"].notna(),
+        },
+    )
+    for kind in ("pre", "post", "follow_up"):
+        frame[f"{kind}_sent"] = frame["registration"].isin(sent.loc[sent["kind"] == kind, "registration"])
     return frame
 
 
@@ -270,33 +292,47 @@ def load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
     return frame, float(sum(costs.values(), 0))
 
 
+def _participant_keys(person_ids) -> dict[int, str]:
+    """feedback.pseudonyms.participant_key for many people at once: the same HMAC, keyed once and
+    copied per person (test_data checks the keys match participant_key)."""
+    base = hmac.new(settings.PSEUDONYMISATION_KEY.encode(), digestmod=hashlib.sha256)
+    keys = {}
+    for person_id in person_ids:
+        digest = base.copy()
+        digest.update(f"person:{person_id}".encode())
+        keys[person_id] = "P" + digest.hexdigest()[:KEY_LENGTH]
+    return keys
+
+
 def load_frames(programme: Programme) -> Frames:
     """Everything the evaluation of one programme needs, pseudonymised."""
     import pandas as pd
 
-    person_ids = set(
-        Registration.objects.filter(session__phase__programme=programme).values_list("person_id", flat=True)
-    ) | set(Invitation.objects.filter(session__phase__programme=programme).values_list("person_id", flat=True))
-    keys = {person_id: participant_key(person_id) for person_id in person_ids}
+    registered = Registration.objects.filter(session__phase__programme=programme).values("person_id")
+    invited = Invitation.objects.filter(session__phase__programme=programme).values("person_id")
+    person_ids = set(registered.values_list("person_id", flat=True)) | set(invited.values_list("person_id", flat=True))
+    keys = _participant_keys(person_ids)
     registrations = load_registrations(programme, keys)
-    memberships = pd.DataFrame(
-        [
-            {"participant": keys[person_id], "group": name}
-            for person_id, name in Person.groups.through.objects.filter(person_id__in=person_ids).values_list(
+    memberships = pd.DataFrame.from_records(
+        list(
+            Person.groups.through.objects.filter(Q(person_id__in=registered) | Q(person_id__in=invited)).values_list(
                 "person_id", "leadershipgroup__name"
             )
-        ],
+        ),
         columns=["participant", "group"],
     )
-    invitations = pd.DataFrame(
-        [
-            {"participant": keys[person_id], "session": code, "status": status}
-            for person_id, code, status in Invitation.objects.filter(session__phase__programme=programme).values_list(
+    if len(memberships):  # (empty, the columns stay untyped, as they always were)
+        memberships["participant"] = memberships["participant"].map(keys)
+    invitations = pd.DataFrame.from_records(
+        list(
+            Invitation.objects.filter(session__phase__programme=programme).values_list(
                 "person_id", "session__code", "status"
             )
-        ],
+        ),
         columns=["participant", "session", "status"],
     )
+    if len(invitations):  # (empty, the columns stay untyped, as they always were)
+        invitations["participant"] = invitations["participant"].map(keys)
     targets = pd.DataFrame(
         list(
             GroupTarget.objects.filter(phase__programme=programme).values_list("group__name", "phase__kind", "target")
