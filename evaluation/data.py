@@ -8,12 +8,9 @@ per-row objects would cost more than the statistics). pandas is imported inside 
 (STYLE.md: heavy libraries stay in their corner).
 """
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, Sum
 
@@ -21,7 +18,7 @@ from attendees.enums import ACTIVE, HOLDS_A_PLACE, RegistrationStatus
 from attendees.models import GroupTarget, Invitation, LeadershipGroup, Person, Registration
 from feedback.enums import ItemPurpose, ItemType
 from feedback.models import Answer, Item, Questionnaire, Response, SurveyLink
-from feedback.pseudonyms import KEY_LENGTH
+from feedback.pseudonyms import participant_keys
 from summits.models import CostLine, Programme, Session
 
 if TYPE_CHECKING:
@@ -292,18 +289,6 @@ def load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
     return frame, float(sum(costs.values(), 0))
 
 
-def _participant_keys(person_ids) -> dict[int, str]:
-    """feedback.pseudonyms.participant_key for many people at once: the same HMAC, keyed once and
-    copied per person (test_data checks the keys match participant_key)."""
-    base = hmac.new(settings.PSEUDONYMISATION_KEY.encode(), digestmod=hashlib.sha256)
-    keys = {}
-    for person_id in person_ids:
-        digest = base.copy()
-        digest.update(f"person:{person_id}".encode())
-        keys[person_id] = "P" + digest.hexdigest()[:KEY_LENGTH]
-    return keys
-
-
 def load_frames(programme: Programme) -> Frames:
     """Everything the evaluation of one programme needs, pseudonymised."""
     import pandas as pd
@@ -311,7 +296,7 @@ def load_frames(programme: Programme) -> Frames:
     registered = Registration.objects.filter(session__phase__programme=programme).values("person_id")
     invited = Invitation.objects.filter(session__phase__programme=programme).values("person_id")
     person_ids = set(registered.values_list("person_id", flat=True)) | set(invited.values_list("person_id", flat=True))
-    keys = _participant_keys(person_ids)
+    keys = participant_keys(person_ids)
     registrations = load_registrations(programme, keys)
     memberships = pd.DataFrame.from_records(
         list(

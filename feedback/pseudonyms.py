@@ -5,6 +5,7 @@ go from a key back to a person or test a guess."""
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 
 from django.conf import settings
 
@@ -12,5 +13,15 @@ KEY_LENGTH = 16  # hex characters: 64 bits, no collisions in practice among a pr
 
 
 def participant_key(person_id: int) -> str:
-    digest = hmac.new(settings.PSEUDONYMISATION_KEY.encode(), f"person:{person_id}".encode(), hashlib.sha256)
-    return "P" + digest.hexdigest()[:KEY_LENGTH]
+    return participant_keys([person_id])[person_id]
+
+
+def participant_keys(person_ids: Iterable[int]) -> dict[int, str]:
+    """The keys of many people at once: the HMAC is keyed once and copied per person."""
+    keyed = hmac.new(settings.PSEUDONYMISATION_KEY.encode(), digestmod=hashlib.sha256)
+    keys = {}
+    for person_id in person_ids:
+        digest = keyed.copy()
+        digest.update(f"person:{person_id}".encode())
+        keys[person_id] = "P" + digest.hexdigest()[:KEY_LENGTH]
+    return keys
