@@ -145,3 +145,45 @@ def combine_local(date: datetime.date | None, time: datetime.time | None) -> dat
     if date is None or time is None:
         return None
     return timezone.make_aware(datetime.datetime.combine(date, time))
+
+
+class SpreadsheetUploadForm(forms.Form):
+    """An uploaded CSV or XLSX file, read and checked for file-level problems. Subclasses say how
+    large it may be and how to read it (`read_file(content, name) -> rows`, raising an error
+    whose text is shown). After is_valid(), `rows` holds its rows and `content` its bytes."""
+
+    max_megabytes: int = 5
+    upload_types = (".csv", ".xlsx")
+    file_errors: tuple[type[Exception], ...] = ()
+
+    file = forms.FileField(
+        label="Upload a file",
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        error_messages={
+            "required": "Select a CSV or Excel file",
+            "empty": "The selected file is empty",
+            "invalid": "Select a CSV or Excel file",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "file"
+        ].help_text = f"A CSV file saved as UTF-8, or an Excel workbook (.xlsx), no larger than {self.max_megabytes} MB"
+
+    def read_file(self, content: bytes, name: str) -> list:
+        raise NotImplementedError
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(self.upload_types):
+            raise forms.ValidationError("The selected file must be a CSV or an Excel workbook (.xlsx)")
+        if upload.size > self.max_megabytes * 1024 * 1024:
+            raise forms.ValidationError(f"The selected file must be smaller than {self.max_megabytes} MB")
+        self.content = upload.read()
+        try:
+            self.rows = self.read_file(self.content, upload.name)
+        except self.file_errors as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload

@@ -4,12 +4,9 @@ from attendees import imports
 from attendees.enums import OrganisationType
 from attendees.models import LeadershipGroup, Organisation
 from attendees.queries import people as queries
-from config.forms import ServiceErrorsMixin
+from config.forms import ServiceErrorsMixin, SpreadsheetUploadForm
 from summits.enums import Region
 from summits.models import Phase
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-UPLOAD_TYPES = (".csv", ".xlsx")
 
 
 class PeopleFilterForm(forms.Form):
@@ -77,33 +74,12 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class PeopleImportForm(forms.Form):
-    """The uploaded file, read and checked for file-level problems. After is_valid(), `rows`
-    holds its rows and `content` its bytes."""
+class PeopleImportForm(SpreadsheetUploadForm):
+    max_megabytes = 5
+    file_errors = (imports.ImportFileError,)
 
-    file = forms.FileField(
-        label="Upload a file",
-        help_text="A CSV file saved as UTF-8, or an Excel workbook (.xlsx), no larger than 5 MB",
-        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-        error_messages={
-            "required": "Select a CSV or Excel file",
-            "empty": "The selected file is empty",
-            "invalid": "Select a CSV or Excel file",
-        },
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(UPLOAD_TYPES):
-            raise forms.ValidationError("The selected file must be a CSV or an Excel workbook (.xlsx)")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 5 MB")
-        self.content = upload.read()
-        try:
-            self.rows = imports.read_file(self.content, upload.name)
-        except imports.ImportFileError as error:
-            raise forms.ValidationError(str(error)) from None
-        return upload
+    def read_file(self, content: bytes, name: str) -> list:
+        return imports.read_file(content, name)
 
 
 class GroupForm(ServiceErrorsMixin, forms.Form):
