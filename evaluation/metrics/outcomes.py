@@ -2,10 +2,16 @@
 
 Statistics match R, not scipy's defaults (see RECIPES.md, "Statistics"): the paired t-test
 is `scipy.stats.ttest_rel(after, before)` (R's `t.test(after, before, paired=TRUE)`), and
-the Wilcoxon signed-rank test is `scipy.stats.wilcoxon(d, zero_method="wilcox",
-correction=True, method="asymptotic")` (R's `wilcox.test(after, before, paired=TRUE,
-exact=FALSE, correct=TRUE)`). Differences are rounded to 10 decimal places before they are
-compared or ranked, so float noise cannot break a tie.
+the Wilcoxon signed-rank test is R's `wilcox.test(after, before, paired=TRUE)`: its exact
+distribution when fewer than 50 differences are non-zero and there are no ties and no zeros,
+else the normal approximation with tie and continuity correction (`scipy.stats.wilcoxon(d,
+zero_method="wilcox", correction=True, method="asymptotic")`). Each row names the method it
+used. Differences are rounded to 10 decimal places before they are compared or ranked, so
+float noise cannot break a tie.
+
+Improvement is the Reliable Change Index (Jacobson & Truax 1991) on the confidence scale and
+on each domain score, each with its own Cronbach's α in the `before` survey; single items have
+no reliable change (one item's reliability is not the scale's).
 
 Undefined statistics are None (never NaN or inf) and the row's `note` gives the reason.
 """
@@ -30,12 +36,24 @@ from .wide import Answers, WideAnswers, prepare
 
 WILCOXON_METHOD = (
     "Wilcoxon signed-rank, zeros dropped, normal approximation with tie and continuity correction "
-    "(as R wilcox.test paired, exact=FALSE); statistic V = sum of the ranks of positive changes"
+    "(as R wilcox.test paired when there are ties, zero differences or 50 or more non-zero ones); "
+    "statistic V = sum of the ranks of positive changes"
 )
+WILCOXON_EXACT_METHOD = (
+    "Wilcoxon signed-rank, exact distribution (as R wilcox.test paired: fewer than 50 differences, "
+    "no ties, no zeros); statistic V = sum of the ranks of positive changes"
+)
+# R's wilcox.test uses the exact distribution below this many observations (per sample).
+EXACT_BELOW = 50
 T_METHOD = "paired t-test (as R t.test paired); CI of the mean change from the t distribution"
 DZ_CI_METHOD = "normal approximation, SE = sqrt(1/n + dz²/(2n))"
 # Jacobson & Truax (1991): a change is reliable when |change| / (SD_before · √2 · √(1 − α)) > 1.96.
 RELIABLE_CHANGE_Z = 1.96
+RELIABLE_CHANGE_METHOD = (
+    "Reliable Change Index (Jacobson and Truax): a change is reliable when it exceeds 1.96 × SD of the "
+    "before scores × √2 × √(1 − α), with Cronbach's α of the same score (the scale's, or the domain's) "
+    "in the before survey"
+)
 
 NO_PAIRS = "no pairs"
 ONE_PAIR = "one pair"
@@ -69,14 +87,25 @@ STATISTIC_COLUMNS = [
     "reliability",
     "reliable_change_threshold",
     "n_reliable_improved",
+    "n_no_reliable_change",
     "n_reliable_worsened",
+    "pct_reliable_improved",
+    "pct_no_reliable_change",
+    "pct_reliable_worsened",
     "p_holm",
     "note",
 ]
 PAIRED_COLUMNS = ["measure", "kind", "label", *STATISTIC_COLUMNS]
 THEN_TEST_COLUMNS = ["measure", "compares", "comparison", "label", *STATISTIC_COLUMNS]
 # For apply_disclosure: counts are rounded, everything computed from them is a statistic.
-PAIRED_COUNT_COLUMNS = ["n_improved", "n_unchanged", "n_worsened", "n_reliable_improved", "n_reliable_worsened"]
+PAIRED_COUNT_COLUMNS = [
+    "n_improved",
+    "n_unchanged",
+    "n_worsened",
+    "n_reliable_improved",
+    "n_no_reliable_change",
+    "n_reliable_worsened",
+]
 PAIRED_STAT_COLUMNS = [
     "mean_before",
     "mean_after",
@@ -95,6 +124,9 @@ PAIRED_STAT_COLUMNS = [
     "pct_improved",
     "pct_unchanged",
     "pct_worsened",
+    "pct_reliable_improved",
+    "pct_no_reliable_change",
+    "pct_reliable_worsened",
     "p_holm",
 ]
 
@@ -105,29 +137,65 @@ DOMAIN_PREFIX = "domain:"
 # --- the statistics of one set of pairs ------------------------------------------------------
 
 
-def wilcoxon_signed_rank(differences: Sequence[float]) -> tuple[float | None, float | None]:
-    """(V, p): V is R's statistic, the sum of the ranks of the positive differences; p is
-    scipy's R-compatible asymptotic p. None, None when no difference is non-zero.
+def wilcoxon_signed_rank(differences: Sequence[float]) -> tuple[float | None, float | None, str]:
+    """(V, p, method) as R's `wilcox.test(d, paired=TRUE)` (two-sided): V is the sum of the ranks
+    of the positive differences; p is exact when fewer than 50 differences are non-zero and
+    there are no ties and no zeros, else the normal approximation with tie and continuity
+    correction. None, None when no difference is non-zero.
 
-    The ranks come from one sort of the distinct |differences| and p follows scipy.stats.wilcoxon
-    (zero_method="wilcox", correction=True, method="asymptotic") operation for operation; ranks
-    and tie counts are whole or half numbers, so every sum is exact and p is scipy's to the bit.
+    The approximation follows scipy.stats.wilcoxon (zero_method="wilcox", correction=True,
+    method="asymptotic") operation for operation: ranks and tie counts are whole or half
+    numbers, so every sum is exact and p is scipy's to the bit.
     """
     d = np.round(np.asarray(differences, dtype=float), DIFFERENCE_DECIMALS)
     nonzero = d[d != 0]
     if len(nonzero) == 0:
-        return None, None
+        return None, None, WILCOXON_METHOD
     _, group, ties = np.unique(np.abs(nonzero), return_inverse=True, return_counts=True)
     ties = ties.astype(float)
     ranks = (np.cumsum(ties) - ties + (ties + 1) / 2)[group]  # the average rank of each tie group
     v = float(ranks[nonzero > 0].sum())
     count = float(len(nonzero))
+    if len(nonzero) < EXACT_BELOW and len(nonzero) == len(d) and len(ties) == len(nonzero):
+        exact = stats.wilcoxon(nonzero, method="exact")
+        return v, clean(float(exact.pvalue)), WILCOXON_EXACT_METHOD
     mean = count * (count + 1.0) * 0.25
     se = count * (count + 1.0) * (2.0 * count + 1.0)
     se = np.sqrt((se - np.sum(ties**3 - ties) / 2) / 24)
     z = (v - mean) / se
     z -= np.sign(z) * 0.5 / se
-    return v, clean(float(2 * special.ndtr(-np.abs(z))))
+    return v, clean(float(2 * special.ndtr(-np.abs(z)))), WILCOXON_METHOD
+
+
+def wilson_interval(successes: int, n: int, *, confidence: float = 0.95) -> tuple[float | None, float | None]:
+    """Wilson's score interval for a proportion (as R prop.test(correct=FALSE) and
+    statsmodels' proportion_confint(method="wilson")), as percentages (0–100). None, None when n is 0."""
+    successes, n = int(successes), int(n)
+    if n <= 0:
+        return None, None
+    if not 0 <= successes <= n:
+        raise ValueError(f"{successes} successes out of {n}")
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    share = successes / n
+    centre = share + z * z / (2 * n)
+    spread = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    denominator = 1 + z * z / n
+    low, high = (centre - spread) / denominator, (centre + spread) / denominator
+    return 100 * max(0.0, low), 100 * min(1.0, high)
+
+
+def reliable_change_threshold(before: Sequence[float], reliability: float | None) -> tuple[float | None, str]:
+    """The smallest change that counts as reliable (1.96 standard errors of the difference), or
+    None with the reason."""
+    before = np.asarray(before, dtype=float)
+    if reliability is None:
+        return None, "reliable change undefined: Cronbach's alpha undefined"
+    if reliability <= 0 or reliability >= 1:
+        return None, f"reliable change undefined: Cronbach's alpha is {reliability:.3g}"
+    if len(before) < 2 or float(np.std(before, ddof=1)) == 0:
+        return None, "reliable change undefined: every before score identical"
+    standard_error = float(np.std(before, ddof=1)) * math.sqrt(2) * math.sqrt(1 - reliability)
+    return RELIABLE_CHANGE_Z * standard_error, ""
 
 
 def paired_statistics(
@@ -136,11 +204,13 @@ def paired_statistics(
     *,
     confidence: float = 0.95,
     reliability: float | None = None,
+    reliable_change: bool = True,
 ) -> dict[str, Any]:
     """Every statistic column of `paired_outcomes` for one set of pairs (aligned arrays).
 
-    `reliability` (Cronbach's α) drives the reliable change index; without it the
-    reliable-change counts are None.
+    `reliability` (Cronbach's α of the same score) drives the reliable change index; without
+    it (single items, `reliability=None`) the reliable-change columns are None and say nothing.
+    `n_improved` / `pct_improved` count any rise at all ("any rise"), however small.
     """
     before = np.asarray(before, dtype=float)
     after = np.asarray(after, dtype=float)
@@ -192,23 +262,23 @@ def paired_statistics(
             dz_ci_low=dz - z * se_dz,
             dz_ci_high=dz + z * se_dz,
         )
-    row["wilcoxon_statistic"], row["p_wilcoxon"] = wilcoxon_signed_rank(d)
+    row["wilcoxon_statistic"], row["p_wilcoxon"], row["wilcoxon_method"] = wilcoxon_signed_rank(d)
 
-    sd_before = float(np.std(before, ddof=1))
-    if reliability is None:
-        reasons.append("reliable change undefined: Cronbach's alpha undefined")
-    elif reliability <= 0 or reliability >= 1:
-        reasons.append(f"reliable change undefined: Cronbach's alpha is {reliability:.3g}")
-    elif sd_before == 0:
-        reasons.append("reliable change undefined: every before score identical")
-    else:
-        standard_error = sd_before * math.sqrt(2) * math.sqrt(1 - reliability)
-        rci = d / standard_error
-        row.update(
-            reliable_change_threshold=RELIABLE_CHANGE_Z * standard_error,
-            n_reliable_improved=int((rci > RELIABLE_CHANGE_Z).sum()),
-            n_reliable_worsened=int((rci < -RELIABLE_CHANGE_Z).sum()),
-        )
+    if reliable_change:
+        threshold, reason = reliable_change_threshold(before, reliability)
+        if threshold is None:
+            reasons.append(reason)
+        else:
+            improved, worsened = int((d > threshold).sum()), int((d < -threshold).sum())
+            row.update(
+                reliable_change_threshold=threshold,
+                n_reliable_improved=improved,
+                n_no_reliable_change=n - improved - worsened,
+                n_reliable_worsened=worsened,
+                pct_reliable_improved=pct(improved, n),
+                pct_no_reliable_change=pct(n - improved - worsened, n),
+                pct_reliable_worsened=pct(worsened, n),
+            )
     row["note"] = "; ".join(reasons)
     return row
 
@@ -289,9 +359,40 @@ def paired_scores(
 
 def improved_count(
     answers: Answers, items: pd.DataFrame, measure: str = SCALE, *, before: str = "pre", after: str = "post"
-) -> int:
-    """Registrations whose score rose: the denominator of cost per improved participant."""
-    return int((paired_scores(answers, items, measure, before=before, after=after)["change"] > 0).sum())
+) -> int | None:
+    """Pairs whose score reliably improved (the headline's measure): the denominator of cost per
+    participant who improved. None when reliable change is undefined."""
+    rows = paired_outcome(answers, items, measure, before=before, after=after)
+    if rows.empty:
+        return 0
+    return clean(rows.iloc[0]["n_reliable_improved"])
+
+
+CHANGE_BINS = (
+    "Reliably worsened",
+    "Fell, not reliably",
+    "No change",
+    "Rose, not reliably",
+    "Reliably improved",
+)
+
+
+def change_bins(changes: Sequence[float], threshold: float | None) -> list[int]:
+    """How many changes fall in each of CHANGE_BINS: beyond −threshold, below 0, exactly 0,
+    above 0, beyond +threshold (strictly, as the Reliable Change Index counts them). Without a
+    threshold the reliable bins are 0 and every rise or fall is "not reliably". Plain
+    comparisons, no rounding, so the bins match the headline's counts exactly."""
+    d = np.round(np.asarray(changes, dtype=float), DIFFERENCE_DECIMALS)
+    if threshold is None:
+        threshold = math.inf
+    improved, worsened = int((d > threshold).sum()), int((d < -threshold).sum())
+    return [
+        worsened,
+        int((d < 0).sum()) - worsened,
+        int((d == 0).sum()),
+        int((d > 0).sum()) - improved,
+        improved,
+    ]
 
 
 # --- reliability -------------------------------------------------------------------------
@@ -346,21 +447,19 @@ def paired_outcomes(
     confidence scale ("scale"). Columns: PAIRED_COLUMNS.
 
     A pair is one registration with a numeric answer in both surveys (for a domain or the
-    scale: at least one item of it answered in both, see `paired_scores`). `p_holm` adjusts
-    the paired-t p-values across the item rows only (None on domain and scale rows).
-    Reliable change (Jacobson–Truax) uses Cronbach's α of the whole confidence scale in the
-    `before` survey for every row, with the SD of that row's before scores; on single items
-    that α overstates their reliability, so read the item rows' reliable-change counts as
-    generous.
+    scale: at least one item of it answered in both, see `paired_scores`); pass the answers of
+    one registration per person (`one_per_person`) to count people. `p_holm` adjusts the
+    paired-t p-values across the item rows only (None on domain and scale rows). Reliable
+    change is given for the domain and scale rows only, each with its own Cronbach's α in the
+    `before` survey (see `reliable_change_threshold`).
     """
     answers = prepare(answers)
-    reliability = cronbach_alpha(answers, items, survey=before)["alpha"]
     rows = [
         {
             "measure": measure,
             "kind": kind,
             "label": label,
-            **_statistics(answers, codes, before, after, confidence, reliability),
+            **_statistics(answers, codes, before, after, confidence, kind),
         }
         for measure, kind, label, codes in _measures_of(answers, items)
     ]
@@ -386,8 +485,7 @@ def paired_outcome(
     rows = []
     for name, kind, label, codes in _measures_of(answers, items):
         if name == measure:
-            reliability = cronbach_alpha(answers, items, survey=before)["alpha"]
-            row = _statistics(answers, codes, before, after, confidence, reliability)
+            row = _statistics(answers, codes, before, after, confidence, kind)
             rows.append({"measure": measure, "kind": kind, "label": label, **row})
     return object_frame(rows, PAIRED_COLUMNS)
 
@@ -417,13 +515,16 @@ def _statistics(
     before: str,
     after: str,
     confidence: float,
-    reliability: float | None,
+    kind: str,
 ) -> dict[str, Any]:
     def compute() -> dict[str, Any]:
         _, first, second = _scores(answers, codes, before, after)
-        return paired_statistics(first, second, confidence=confidence, reliability=reliability)
+        if kind == "item":
+            return paired_statistics(first, second, confidence=confidence, reliable_change=False)
+        reliability = answers.computed(("alpha", before, tuple(codes)), lambda: _alpha(answers, before, codes))
+        return paired_statistics(first, second, confidence=confidence, reliability=reliability["alpha"])
 
-    return dict(answers.computed(("paired", tuple(codes), before, after, confidence, reliability), compute))
+    return dict(answers.computed(("paired", tuple(codes), before, after, confidence, kind), compute))
 
 
 def _item_values(answers: WideAnswers, survey: str, code: str) -> pd.Series:
@@ -439,11 +540,10 @@ def then_test(answers: Answers, items: pd.DataFrame, *, confidence: float = 0.95
     survey's rating of the item it mirrors (`compares`); a negative mean says people judged
     their starting confidence lower with hindsight. "post vs retrospective": the post rating
     minus the retrospective one, the change people perceive. Pairs are the same registration.
-    `p_holm` adjusts the paired-t p-values across every row of this table. Reliable change
-    uses α of the pre survey's confidence scale.
+    `p_holm` adjusts the paired-t p-values across every row of this table. Single items have no
+    reliable change.
     """
     answers = prepare(answers)
-    reliability = cronbach_alpha(answers, items, survey="pre")["alpha"]
     retrospective = items[items["kind"] == RETROSPECTIVE].sort_values("order", kind="stable")
     rows = []
     for code, mirrored, label in zip(
@@ -456,7 +556,7 @@ def then_test(answers: Answers, items: pd.DataFrame, *, confidence: float = 0.95
         ]
         for comparison, first, second in comparisons:
             both = first.index.intersection(second.index).sort_values()
-            row = paired_statistics(first[both], second[both], confidence=confidence, reliability=reliability)
+            row = paired_statistics(first[both], second[both], confidence=confidence, reliable_change=False)
             rows.append({"measure": code, "compares": mirrored, "comparison": comparison, "label": label, **row})
     for row, adjusted in zip(rows, holm([row["p_t"] for row in rows]), strict=True):
         row["p_holm"] = adjusted
@@ -468,8 +568,27 @@ def then_test(answers: Answers, items: pd.DataFrame, *, confidence: float = 0.95
 WELCH_METHOD = "Welch's t-test (unequal variances, Welch–Satterthwaite df; as R t.test)"
 MANN_WHITNEY_METHOD = (
     "Mann–Whitney U, two-sided, normal approximation with tie and continuity correction "
-    "(as R wilcox.test(rollout, pilot, exact=FALSE, correct=TRUE)); U is the rollout sample's"
+    "(as R wilcox.test(rollout, pilot) when there are ties or 50 or more changes in a phase); "
+    "U is the rollout sample's"
 )
+MANN_WHITNEY_EXACT_METHOD = (
+    "Mann–Whitney U, two-sided, exact distribution (as R wilcox.test(rollout, pilot): fewer than 50 "
+    "changes in each phase, no ties); U is the rollout sample's"
+)
+
+
+def mann_whitney(x: Sequence[float], y: Sequence[float]) -> tuple[float, float | None, str]:
+    """(U of x, two-sided p, method) as R's `wilcox.test(x, y)`: exact when both samples have
+    fewer than 50 values and no value is tied, else the normal approximation with tie and
+    continuity correction."""
+    x = np.round(np.asarray(x, dtype=float), DIFFERENCE_DECIMALS)
+    y = np.round(np.asarray(y, dtype=float), DIFFERENCE_DECIMALS)
+    combined = np.concatenate([x, y])
+    if len(x) < EXACT_BELOW and len(y) < EXACT_BELOW and len(np.unique(combined)) == len(combined):
+        result = stats.mannwhitneyu(x, y, alternative="two-sided", method="exact")
+        return float(result.statistic), clean(float(result.pvalue)), MANN_WHITNEY_EXACT_METHOD
+    result = stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic", use_continuity=True)
+    return float(result.statistic), clean(float(result.pvalue)), MANN_WHITNEY_METHOD
 
 
 def compare_phases(
@@ -543,11 +662,7 @@ def compare_phases(
     elif len(np.unique(np.concatenate([pilot, rollout]))) == 1:
         reasons.append("Mann–Whitney undefined: every change tied")
     else:
-        mann_whitney = stats.mannwhitneyu(
-            rollout, pilot, alternative="two-sided", method="asymptotic", use_continuity=True
-        )
-        result.update(
-            mann_whitney_u=clean(float(mann_whitney.statistic)), p_mann_whitney=clean(float(mann_whitney.pvalue))
-        )
+        u, p, method = mann_whitney(rollout, pilot)
+        result.update(mann_whitney_u=clean(u), p_mann_whitney=p, mann_whitney_method=method)
     result["note"] = "; ".join(reasons)
     return result

@@ -117,17 +117,42 @@ def reach(
     return object_frame(rows, columns)
 
 
-def session_fill(sessions: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+def _held(sessions: pd.DataFrame) -> pd.Series:
+    """Sessions already held: the `held` column when the loader gives it, else not cancelled."""
+    if "held" in sessions:
+        return sessions["held"].astype(bool)
+    return sessions["status"] != "cancelled"
+
+
+def session_fill(
+    sessions: pd.DataFrame, *, by: str | None = None, registrations: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """How full the sessions were: one "all" row (`by=None`), or per session / phase / theme /
     region / focus_area (a session counts under each of its focus areas).
 
     Columns: `sessions`, `capacity`, `places_held` (confirmed_at_start), `fill_rate`
     (places held / capacity), `waitlisted`, `attended`, `no_shows`, `attendance_rate` and
     `no_show_rate` (of attended + no-shows), `cost` (£). Cancelled sessions are left out:
-    they held no places.
+    they held no places. These count registrations (places), not people. With `registrations`
+    (a selection's), places, waiting list, attended and no-shows are counted from those rows,
+    so a group or region filter narrows them; capacity and cost stay the sessions' own.
     """
     _check_by(by, ("session", "phase", "theme", "region", "focus_area"))
     running = sessions[sessions["status"] != "cancelled"]
+    if registrations is not None:
+        statuses = registrations.groupby(["session", "status"]).size().unstack(fill_value=0)
+
+        def counted(*wanted: str) -> pd.Series:
+            present = [status for status in wanted if status in statuses.columns]
+            total = statuses[present].sum(axis=1) if present else pd.Series(dtype=int)
+            return running["session"].map(total).fillna(0).astype(int)
+
+        running = running.assign(
+            confirmed_at_start=counted(*HELD_PLACE),
+            attended=counted("attended"),
+            no_shows=counted("no_show"),
+            waitlisted=counted("waitlisted"),
+        )
     if by == "focus_area":
         running = running.assign(focus_area=running["focus_areas"]).explode("focus_area")
         running = running[running["focus_area"].notna()]
@@ -173,8 +198,10 @@ def survey_takeup(
 
     For each survey: `<survey>_sent` (registrations sent it), `<survey>_responses`
     (registrations with at least one answer in it) and `<survey>_response_rate`
-    (responses / sent). `matched_pairs`: registrations that answered both pre and post;
-    `match_rate`: matched pairs / pre responses. Only registrations in `registrations` count.
+    (responses / sent). `attended`: attended registrations (so of sessions already held);
+    `matched_pairs`: attended registrations that answered both pre and post; `match_rate`:
+    matched pairs / attended. Only registrations in `registrations` count, and every figure
+    counts registrations, not people.
     """
     _check_by(by, ("group", *BY_REGISTRATION))
     if by == "group" and memberships is None:
@@ -203,25 +230,30 @@ def survey_takeup(
             row[f"{survey}_sent"] = sent
             row[f"{survey}_responses"] = responses
             row[f"{survey}_response_rate"] = pct(responses, sent)
-        row["matched_pairs"] = int((once["answered pre"] & once["answered post"]).sum())
-        row["match_rate"] = pct(row["matched_pairs"], row["pre_responses"])
+        came = once["status"] == "attended"
+        row["attended"] = int(came.sum())
+        row["matched_pairs"] = int((came & once["answered pre"] & once["answered post"]).sum())
+        row["match_rate"] = pct(row["matched_pairs"], row["attended"])
         rows.append(row)
     columns = [_key_column(by), "registrations"]
     for survey in SURVEYS:
         columns += [f"{survey}_sent", f"{survey}_responses", f"{survey}_response_rate"]
-    columns += ["matched_pairs", "match_rate"]
+    columns += ["attended", "matched_pairs", "match_rate"]
     return object_frame(rows, columns)
 
 
-def cost(total_cost: float, attended: int, improved: int) -> dict[str, Any]:
-    """Cost per attendee and per participant whose confidence improved (see improved_count);
-    None with the reason in `note` when nobody attended or improved."""
-    total_cost, attended, improved = clean(total_cost), int(attended), int(improved)
+def cost(total_cost: float, attended: int, improved: int | None) -> dict[str, Any]:
+    """Cost per attendee and per participant whose confidence reliably improved (see
+    improved_count); None with the reason in `note` when nobody attended or improved."""
+    total_cost, attended = clean(total_cost), int(attended)
+    improved = None if improved is None else int(improved)
     reasons = []
     if not attended:
         reasons.append("no attendees")
-    if not improved:
-        reasons.append("nobody improved")
+    if improved is None:
+        reasons.append("reliable change undefined")
+    elif not improved:
+        reasons.append("nobody reliably improved")
     return {
         "total": float(total_cost),
         "attended": attended,
@@ -230,3 +262,35 @@ def cost(total_cost: float, attended: int, improved: int) -> dict[str, Any]:
         "per_improved": total_cost / improved if improved else None,
         "note": "; ".join(reasons),
     }
+
+
+COST_BY_PHASE_COLUMNS = ["phase", "held_sessions", "cost", "attended", "attendances", "per_attendee", "note"]
+
+
+def cost_by_phase(
+    sessions: pd.DataFrame, registrations: pd.DataFrame, *, phases: list[str] | None = None
+) -> pd.DataFrame:
+    """Cost per attendee in each phase, from that phase's HELD sessions only: their cost lines
+    over the people who attended them (`attended`, each person once per phase; `attendances`
+    counts registrations). Sessions not yet held, and their costs, are left out."""
+    held = sessions[_held(sessions) & (sessions["status"] != "cancelled")]
+    if phases is None:
+        phases = sorted(set(sessions["phase"]))
+    rows = []
+    for phase in phases:
+        chosen = held[held["phase"] == phase]
+        came = registrations[(registrations["status"] == "attended") & registrations["session"].isin(chosen["session"])]
+        total = float(chosen["cost"].sum())
+        people = int(came["participant"].nunique())
+        rows.append(
+            {
+                "phase": phase,
+                "held_sessions": len(chosen),
+                "cost": total,
+                "attended": people,
+                "attendances": len(came),
+                "per_attendee": total / people if people else None,
+                "note": "" if people else ("no sessions held yet" if chosen.empty else "no attendees"),
+            }
+        )
+    return object_frame(rows, COST_BY_PHASE_COLUMNS)

@@ -182,7 +182,8 @@ def test_paired_t_and_ci_match_ttest_rel():
     assert row["p_t"] == pytest.approx(expected.pvalue)
     assert row["ci_low"] == pytest.approx(interval.low)
     assert row["ci_high"] == pytest.approx(interval.high)
-    assert row["note"] == "reliable change undefined: Cronbach's alpha undefined"  # one item: no α
+    assert row["note"] == ""  # a single item has no reliable change, and says nothing about it
+    assert row["n_reliable_improved"] is None
 
 
 def test_wilcoxon_with_ties_and_zero_matches_scipy_and_hand_formula():
@@ -206,10 +207,11 @@ def test_wilcoxon_with_ties_and_zero_matches_scipy_and_hand_formula():
 
 def test_wilcoxon_rounds_float_noise_before_ranking():
     # 0.3 − 0.1 and 0.2 differ in the last bit; they must tie.
-    v, p = metrics.wilcoxon_signed_rank([0.3 - 0.1, 0.2, 0.5, -0.1])
+    v, p, method = metrics.wilcoxon_signed_rank([0.3 - 0.1, 0.2, 0.5, -0.1])
     assert v == 2.5 + 2.5 + 4  # |d| = 0.1, 0.2, 0.2, 0.5 rank 1, 2.5, 2.5, 4; V sums the positive ones
     expected = stats.wilcoxon([0.2, 0.2, 0.5, -0.1], zero_method="wilcox", correction=True, method="asymptotic")
     assert p == pytest.approx(expected.pvalue)
+    assert method == metrics.WILCOXON_METHOD  # a tie: the normal approximation, as R
 
 
 def test_dz_and_its_ci_by_hand():
@@ -467,9 +469,22 @@ def test_compare_phases_with_no_pairs():
     )
 
 
-def test_improved_count_counts_rising_scale_scores():
-    # Scale change per registration: 1 +2/3, 2 +4/3, 3 +1, 4 +1/3, 5 0.
-    assert metrics.improved_count(three_item_answers(), THREE_ITEMS) == 4
+def test_improved_count_counts_reliably_improved_scale_scores():
+    # Scale change per registration: 1 +1, 2 +1, 3 +1, 4 +1/3, 5 0 (four rises). α of the three
+    # pre items, by hand: item variances 1.3, 2.7, 1.5; total scores 5, 7, 10, 14, 5 with variance
+    # 14.7; α = 3/2 · (1 − 5.5/14.7) = 0.93878; SD of the before scale scores √1.63333 = 1.27802;
+    # threshold 1.96 · 1.27802 · √2 · √(1 − 0.93878) = 0.87654, so the three +1 are reliable and
+    # +1/3 is not.
+    alpha = 1.5 * (1 - 5.5 / 14.7)
+    before = np.array([5, 7, 10, 14, 5]) / 3
+    threshold = 1.96 * before.std(ddof=1) * math.sqrt(2) * math.sqrt(1 - alpha)
+    assert threshold == pytest.approx(0.87654, abs=5e-5)
+    assert metrics.improved_count(three_item_answers(), THREE_ITEMS) == 3
+    scale = only_row(metrics.paired_outcomes(three_item_answers(), THREE_ITEMS), "scale")
+    assert scale["reliable_change_threshold"] == pytest.approx(threshold)
+    assert (scale["n_reliable_improved"], scale["n_no_reliable_change"], scale["n_reliable_worsened"]) == (3, 2, 0)
+    assert scale["pct_reliable_improved"] == 60.0
+    assert scale["n_improved"] == 4  # any rise, kept and labelled as such
 
 
 # --- reaction ----------------------------------------------------------------------------
@@ -527,3 +542,114 @@ def test_paired_outcomes_through_disclosure():
         assert (row["mean_change"] is None) == withheld
         assert (row["p_wilcoxon"] is None) == withheld
         assert row["withheld_reason"] == ("fewer than 8 people" if withheld else "")
+
+
+# --- R-published results -------------------------------------------------------------------
+
+# Hollander & Wolfe (1973, p. 29), the example of R's ?wilcox.test: Hamilton depression scale
+# factor IV before (y) and after (x) the first tranquilliser dose, 9 patients.
+DEPRESSION_BEFORE = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
+DEPRESSION_AFTER = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
+# Student's sleep data (R's datasets::sleep): extra hours of sleep with drug 1 and drug 2.
+SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+SLEEP_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+
+
+def test_wilcoxon_exact_as_r_on_hollander_and_wolfe():
+    # R: wilcox.test(x, y, paired = TRUE) gives V = 40, p-value = 0.03906 (= 2 · 10/512): 9
+    # differences, no ties, no zeros, so the exact distribution.
+    row = metrics.paired_statistics(DEPRESSION_AFTER, DEPRESSION_BEFORE)
+    assert row["wilcoxon_statistic"] == 40.0
+    assert row["p_wilcoxon"] == 0.0390625
+    assert row["wilcoxon_method"] == metrics.WILCOXON_EXACT_METHOD
+
+
+def test_wilcoxon_normal_approximation_as_r_on_sleep_data():
+    # R: with(sleep, wilcox.test(extra[group == 1], extra[group == 2], paired = TRUE)) gives
+    # V = 0, p-value = 0.009091 ("cannot compute exact p-value with ties / with zeroes").
+    row = metrics.paired_statistics(SLEEP_2, SLEEP_1)
+    assert row["wilcoxon_statistic"] == 0.0
+    assert round(row["p_wilcoxon"], 6) == 0.009091
+    assert row["wilcoxon_method"] == metrics.WILCOXON_METHOD
+
+
+def test_mann_whitney_exact_as_r():
+    # R's ?wilcox.test: x = permeability at 12–26 weeks, y = at the first trimester;
+    # wilcox.test(x, y, alternative = "g") gives W = 35, p-value = 0.1272; two-sided it is twice
+    # that: P(W ≥ 35) = 382 of the C(15, 5) = 3003 equally likely rank sets.
+    x = [0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46]
+    y = [1.15, 0.88, 0.90, 0.74, 1.21]
+    u, p, method = metrics.mann_whitney(x, y)
+    assert u == 35.0
+    assert p == pytest.approx(2 * 382 / 3003, rel=1e-12)
+    assert method == metrics.MANN_WHITNEY_EXACT_METHOD
+
+
+def test_mann_whitney_with_ties_uses_the_normal_approximation():
+    u, p, method = metrics.mann_whitney([1, 2, 2, 3], [2, 4, 5])
+    expected = stats.mannwhitneyu([1, 2, 2, 3], [2, 4, 5], method="asymptotic", use_continuity=True)
+    assert (u, p) == (2.0, pytest.approx(expected.pvalue))  # 3 > 2, and the two 2s tie with 2: 1 + ½ + ½
+    assert method == metrics.MANN_WHITNEY_METHOD
+
+
+def test_compare_phases_names_the_mann_whitney_method_used():
+    # Pilot changes 1, 2, 3 and rollout changes 0.5, 1.5: no ties, so exact.
+    answers = answers_frame(
+        *pre_post("c1", [1, 1, 1], [2, 3, 4], start=1), *pre_post("c1", [2, 2], [2.5, 3.5], start=11)
+    )
+    registrations = registrations_frame(
+        (1, "pilot", "attended"),
+        (2, "pilot", "attended"),
+        (3, "pilot", "attended"),
+        (11, "rollout", "attended"),
+        (12, "rollout", "attended"),
+    )
+    result = metrics.compare_phases(answers, ONE_ITEM, registrations, measure="c1")
+    # U of the rollout: 0.5 beats none, 1.5 beats 1 → U = 1; P(U ≤ 1) = 2 of C(5, 2) = 10, two-sided 0.4.
+    assert result["mann_whitney_u"] == 1.0
+    assert result["p_mann_whitney"] == pytest.approx(0.4)
+    assert result["mann_whitney_method"] == metrics.MANN_WHITNEY_EXACT_METHOD
+
+
+@pytest.mark.parametrize(
+    ("successes", "n", "low", "high"),
+    # Newcombe (1998), Statistics in Medicine 17:857, table I, method 3 (Wilson score).
+    [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+        (29, 29, 0.8830, 1.0),
+    ],
+)
+def test_wilson_interval_matches_newcombe(successes, n, low, high):
+    interval = metrics.wilson_interval(successes, n)
+    assert (round(interval[0] / 100, 4), round(interval[1] / 100, 4)) == (low, high)
+
+
+def test_wilson_interval_of_nobody_is_undefined():
+    assert metrics.wilson_interval(0, 0) == (None, None)
+
+
+def test_domain_reliable_change_uses_the_domains_own_alpha():
+    frame = metrics.paired_outcomes(three_item_answers(), THREE_ITEMS)
+    assurance = only_row(frame, "domain:assurance")
+    pre = np.array([PRE[r][:2] for r in PRE], dtype=float)  # a1, a2
+    alpha = 2 * (1 - pre.var(axis=0, ddof=1).sum() / pre.sum(axis=1).var(ddof=1))
+    assert assurance["reliability"] == pytest.approx(alpha)
+    before = pre.mean(axis=1)
+    threshold = 1.96 * before.std(ddof=1) * math.sqrt(2) * math.sqrt(1 - alpha)
+    assert assurance["reliable_change_threshold"] == pytest.approx(threshold)
+    focus = only_row(frame, "domain:focus_1")  # one item: no α, no reliable change
+    assert focus["n_reliable_improved"] is None
+    assert focus["note"] == "reliable change undefined: Cronbach's alpha undefined"
+    for code in ("a1", "a2", "f1"):  # no per-item reliable change
+        assert only_row(frame, code)["reliable_change_threshold"] is None
+
+
+def test_change_bins_match_the_reliable_change_counts_without_rounding():
+    # 0.5 would round (half to even) to 0; here it is a rise. Exactly the threshold is not reliable.
+    changes = [-1.5, -0.25, 0, 0, 0.125, 0.5, 0.75, 0.8, 1.0]
+    assert metrics.change_bins(changes, 0.75) == [1, 1, 2, 3, 2]
+    assert metrics.change_bins(changes, None) == [0, 2, 2, 5, 0]
+    assert sum(metrics.change_bins(changes, 0.75)) == len(changes)

@@ -174,8 +174,11 @@ def test_survey_takeup_response_and_match_rates():
     assert row["post_sent"] == 4
     assert row["post_response_rate"] == pytest.approx(3 / 4 * 100)
     assert row["follow_up_response_rate"] is None  # none sent
+    # Match rate: attended registrations with both surveys (1, 2) / attended registrations (1–4);
+    # the no-show's pre answer does not count.
+    assert row["attended"] == 4
     assert row["matched_pairs"] == 2
-    assert row["match_rate"] == pytest.approx(2 / 3 * 100)
+    assert row["match_rate"] == pytest.approx(2 / 4 * 100)
 
 
 def test_survey_takeup_by_group():
@@ -184,7 +187,8 @@ def test_survey_takeup_by_group():
     assert frame["group"].tolist() == ["acute", "ccg"]
     assert frame["registrations"].tolist() == [3, 3]  # acute: 1, 5, 6; ccg: 1, 5, 2
     assert frame["matched_pairs"].tolist() == [1, 1]
-    assert frame["match_rate"].tolist() == pytest.approx([100.0, 50.0])
+    assert frame["attended"].tolist() == [2, 2]  # acute: 1, 5; ccg: 1, 5 (2 is a no-show)
+    assert frame["match_rate"].tolist() == pytest.approx([50.0, 50.0])
 
 
 def test_cost_per_attendee_and_per_improved():
@@ -202,7 +206,8 @@ def test_cost_with_nobody_attending():
     result = metrics.cost(500.0, 0, 0)
     assert result["per_attendee"] is None
     assert result["per_improved"] is None
-    assert result["note"] == "no attendees; nobody improved"
+    assert result["note"] == "no attendees; nobody reliably improved"
+    assert metrics.cost(500.0, 4, None)["note"] == "reliable change undefined"
 
 
 def test_restrict_by_phase_and_group():
@@ -216,8 +221,12 @@ def test_restrict_by_phase_and_group():
     assert chosen.registrations["registration"].tolist() == [1]  # ann is the only acute member in the pilot
     assert chosen.answers["registration"].tolist() == [1]
     assert chosen.sessions["session"].tolist() == ["PIL-1"]
-    assert chosen.memberships.to_dict("records") == [{"participant": "ann", "group": "acute"}]
-    assert chosen.invitations["participant"].tolist() == ["ann", "fay"]  # fay was invited, never registered
+    # fay was invited and never registered: she is in the selection's group (as invited).
+    assert chosen.memberships.to_dict("records") == [
+        {"participant": "ann", "group": "acute"},
+        {"participant": "fay", "group": "acute"},
+    ]
+    assert chosen.invitations["participant"].tolist() == ["ann", "fay"]
 
 
 def test_restrict_by_focus_area_and_several_themes():
