@@ -2,8 +2,8 @@
 
 No database and no Django here, so every figure can be tested on hand-made frames. The
 loader in evaluation builds the input frames (answers, items, registrations, memberships,
-sessions, invitations, targets); these functions compute; `apply_disclosure` is applied
-last, after any totals.
+sessions, invitations, targets); these functions compute; disclosure control is applied
+last, after any totals, by `evaluation.report.disclose` with the rule in `disclosure`.
 """
 
 from .disclosure import (
@@ -12,8 +12,11 @@ from .disclosure import (
     SUPPRESSED,
     SUPPRESSION_THRESHOLD,
     add_total_row,
-    apply_disclosure,
     disclose_count,
+    disclosed_rate,
+    exact_count,
+    is_finite_number,
+    statistic_withheld,
 )
 from .outcomes import (
     ALL_ZERO,
@@ -72,11 +75,13 @@ __all__ = [
     "Selection",
     "WideAnswers",
     "add_total_row",
-    "apply_disclosure",
     "compare_phases",
     "cost",
     "cronbach_alpha",
     "disclose_count",
+    "disclosed_rate",
+    "exact_count",
+    "is_finite_number",
     "holm",
     "improved_count",
     "paired_outcome",
@@ -88,6 +93,7 @@ __all__ = [
     "reaction",
     "restrict",
     "session_fill",
+    "statistic_withheld",
     "survey_takeup",
     "then_test",
     "wilcoxon_signed_rank",
