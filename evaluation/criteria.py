@@ -74,6 +74,15 @@ def format_value(metric: str, value: float) -> str:
 class Measured:
     value: float | None
     reason: str = ""  # why value is None
+    # What the value rests on, so that the report can show it disclosure-controlled
+    # (evaluation.report.disclose): a rate's exact numerator (minus `minus`) and denominator,
+    # whether the numerator / denominator is a planning figure (a cost, a target) rather than
+    # a count of people, or a statistic's n.
+    numerator: float | None = None
+    denominator: float | None = None
+    minus: int | None = None
+    n: int | None = None
+    planning: tuple[bool, bool] = (False, False)
 
 
 def _pct(numerator: int, denominator: int, what: str) -> Measured:
@@ -81,7 +90,7 @@ def _pct(numerator: int, denominator: int, what: str) -> Measured:
         return Measured(None, f"no {what}")
     if denominator <= metrics.SUPPRESSION_THRESHOLD:
         return Measured(None, f"{what} from fewer than 8 people")
-    return Measured(100 * numerator / denominator)
+    return Measured(100 * numerator / denominator, numerator=numerator, denominator=denominator)
 
 
 def measure(metric: str, frames: Frames, selection: metrics.Selection, total_cost: float) -> Measured:
@@ -96,7 +105,9 @@ def measure(metric: str, frames: Frames, selection: metrics.Selection, total_cos
         n = int(row["n_pairs"] or 0)
         if n <= metrics.SUPPRESSION_THRESHOLD:
             return Measured(None, "no pairs" if n == 0 else "fewer than 8 matched pairs")
-        return Measured(float(row["pct_improved"] if metric == Metric.PCT_IMPROVED else row["mean_change"]))
+        if metric == Metric.PCT_IMPROVED:
+            return Measured(float(row["pct_improved"]), numerator=int(row["n_improved"]), denominator=n)
+        return Measured(float(row["mean_change"]), n=n)
     if metric == Metric.ATTENDANCE_RATE:
         attended = int((registrations["status"] == "attended").sum())
         no_shows = int((registrations["status"] == "no_show").sum())
@@ -111,12 +122,17 @@ def measure(metric: str, frames: Frames, selection: metrics.Selection, total_cos
         n = int(row["n_experience" if metric == Metric.PCT_GOOD_EXPERIENCE else "n_recommend"] or 0)
         if n <= metrics.SUPPRESSION_THRESHOLD:
             return Measured(None, "no answers" if n == 0 else "answers from fewer than 8 people")
-        return Measured(float(row["pct_good_or_very_good" if metric == Metric.PCT_GOOD_EXPERIENCE else "nps"]))
+        if metric == Metric.PCT_GOOD_EXPERIENCE:
+            good = int(row["experience_4"] or 0) + int(row["experience_5"] or 0)
+            return Measured(float(row["pct_good_or_very_good"]), numerator=good, denominator=n)
+        return Measured(
+            float(row["nps"]), numerator=int(row["n_promoters"]), minus=int(row["n_detractors"]), denominator=n
+        )
     if metric == Metric.COST_PER_ATTENDEE:
         attended = int((registrations["status"] == "attended").sum())
         if attended == 0:
             return Measured(None, "nobody has attended yet")
-        return Measured(total_cost / attended)
+        return Measured(total_cost / attended, numerator=total_cost, denominator=attended, planning=(True, False))
     if metric == Metric.PCT_OF_TARGET:
         raise ValueError("Share of target is measured per group: use measure_by_group")
     raise ValueError(f"Unknown metric {metric}")
@@ -135,6 +151,7 @@ class Judged:
     value: str
     result: str
     reason: str = ""
+    measured: Measured | None = None  # what `value` shows, for disclosure control
 
 
 def judge(criterion: SuccessCriterion, frames: Frames) -> Judged:
@@ -155,7 +172,13 @@ def judge(criterion: SuccessCriterion, frames: Frames) -> Judged:
     measured = measure(criterion.metric, frames, selection, cost)
     if measured.value is None:
         return Judged(criterion, where, "Not available", CriterionResultKind.NOT_ENOUGH_DATA, measured.reason)
-    return Judged(criterion, where, format_value(criterion.metric, measured.value), _judge(criterion, measured.value))
+    return Judged(
+        criterion,
+        where,
+        format_value(criterion.metric, measured.value),
+        _judge(criterion, measured.value),
+        measured=measured,
+    )
 
 
 def _judge_groups(criterion, frames: Frames, selection, where: str, phase: str | None) -> Judged:
@@ -177,7 +200,13 @@ def _judge_groups(criterion, frames: Frames, selection, where: str, phase: str |
         for row in table.to_dict("records"):
             if not row["target"]:
                 continue
-            results.append((row["group"], Measured(100 * row["attended"] / row["target"])))
+            measured = Measured(
+                100 * row["attended"] / row["target"],
+                numerator=row["attended"],
+                denominator=row["target"],
+                planning=(False, True),
+            )
+            results.append((row["group"], measured))
     else:
         for group in sorted(set(frames.memberships["group"])):
             within = metrics.restrict(
@@ -199,14 +228,15 @@ def _judge_groups(criterion, frames: Frames, selection, where: str, phase: str |
     pick = min if criterion.comparator == Comparator.AT_LEAST else max
     if known:
         group, value = pick(known, key=lambda pair: pair[1])
+        picked = dict(results)[group]
         shown = format_value(criterion.metric, value)
         which = f"{'lowest' if criterion.comparator == Comparator.AT_LEAST else 'highest'}: {group}"
         if any(_judge(criterion, v) == CriterionResultKind.NOT_MET for _, v in known):
-            return Judged(criterion, where, shown, CriterionResultKind.NOT_MET, which)
+            return Judged(criterion, where, shown, CriterionResultKind.NOT_MET, which, measured=picked)
     if missing:
         reason = f"not enough data for {len(missing)} group{'s' if len(missing) != 1 else ''}"
         return Judged(criterion, where, "Not available", CriterionResultKind.NOT_ENOUGH_DATA, reason)
-    return Judged(criterion, where, shown, CriterionResultKind.MET, which)
+    return Judged(criterion, where, shown, CriterionResultKind.MET, which, measured=picked)
 
 
 def recommendation(judged: list[Judged]) -> tuple[str, str]:

@@ -1,6 +1,8 @@
 """Charts as inline SVG for the dashboard: horizontal bars (long category names stay readable),
 a title and description for screen readers, and values printed on the bars. Every chart is
-shown beside a table of the same numbers, so nothing is only in the picture."""
+shown beside a table of the same numbers, so nothing is only in the picture. A chart draws a
+disclosed table (evaluation.report.Chart): a suppressed or withheld value has no bar, only a
+label saying why."""
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -24,7 +26,9 @@ def _value_text(value: float | None) -> str:
 
 
 def render(chart: Chart, *, chart_id: str) -> SafeString:
-    values = [v for series in chart.series for v in series.values if v is not None]
+    data = [chart.values(series) for series in chart.series]
+    shown = [chart.shown(series) for series in chart.series]
+    values = [v for series in data for v in series if v is not None]
     low = min([0.0, *values])
     high = chart.value_max if chart.value_max is not None else max([0.0, *values])
     if high == low:
@@ -62,12 +66,14 @@ def render(chart: Chart, *, chart_id: str) -> SafeString:
             f'fill="#212b32">{escape(label)}</text>'
         )
         for index, series in enumerate(chart.series):
-            value = series.values[row] if row < len(series.values) else None
+            value = data[index][row]
             y = y0 + index * BAR_HEIGHT
             colour = COLOURS[index % len(COLOURS)]
             if value is None:
+                why = "fewer than 8 people" if shown[index][row] == "*" else "withheld"
                 parts.append(
-                    f'<text x="{zero + 4:.1f}" y="{y + BAR_HEIGHT - 4}" font-size="12" fill="#4c6272">withheld</text>'
+                    f'<text x="{zero + 4:.1f}" y="{y + BAR_HEIGHT - 4}" font-size="12" fill="#4c6272">'
+                    f"{escape(series.name)}: {why}</text>"
                 )
                 continue
             start, end = sorted((zero, x(value)))

@@ -158,7 +158,7 @@ def export(request: HttpRequest, export_format: str) -> HttpResponse:
         raise Http404("Reports come as PDF, XLSX or CSV")
     programme = _programme(request)
     _form, filters = _filter_form(request, programme)
-    report = build_report(programme, filters, with_responses=export_format == "xlsx")
+    report = build_report(programme, filters)
     response = HttpResponse(render_export(report, export_format), content_type=CONTENT_TYPES[export_format])
     response["Content-Disposition"] = f'attachment; filename="{export_filename(programme, filters, export_format)}"'
     response["Cache-Control"] = "private, no-store"

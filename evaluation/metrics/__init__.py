@@ -2,8 +2,8 @@
 
 No database and no Django here, so every figure can be tested on hand-made frames. The
 loader in evaluation builds the input frames (answers, items, registrations, memberships,
-sessions, invitations, targets); these functions compute; `apply_disclosure` is applied
-last, after any totals.
+sessions, invitations, targets); these functions compute; disclosure control is applied
+last, after any totals, by `evaluation.report.disclose` with the rule in `disclosure`.
 """
 
 from .disclosure import (
@@ -12,8 +12,11 @@ from .disclosure import (
     SUPPRESSED,
     SUPPRESSION_THRESHOLD,
     add_total_row,
-    apply_disclosure,
     disclose_count,
+    disclosed_rate,
+    exact_count,
+    is_finite_number,
+    statistic_withheld,
 )
 from .outcomes import (
     ALL_ZERO,
@@ -86,7 +89,6 @@ __all__ = [
     "Selection",
     "WideAnswers",
     "add_total_row",
-    "apply_disclosure",
     "attrition",
     "change_bins",
     "compare_phases",
@@ -94,6 +96,9 @@ __all__ = [
     "cost_by_phase",
     "cronbach_alpha",
     "disclose_count",
+    "disclosed_rate",
+    "exact_count",
+    "is_finite_number",
     "holm",
     "improved_count",
     "mann_whitney",
@@ -109,6 +114,7 @@ __all__ = [
     "reliable_change_threshold",
     "restrict",
     "session_fill",
+    "statistic_withheld",
     "survey_takeup",
     "then_test",
     "wilcoxon_signed_rank",

@@ -1,10 +1,20 @@
-"""Disclosure control (NHS Digital's HES method), applied to every breakdown shown to evaluators.
+"""Disclosure control (NHS Digital's HES method): the rule, one value at a time.
 
-A count of 0 stays 0, 1–7 shows as "*", 8 or more is rounded to the nearest 5 (halves up);
-statistics built on 7 or fewer people are withheld. Totals must be computed from unrounded
-counts (`add_total_row`) before the frame goes through `apply_disclosure`.
+- A count of 0 stays 0, 1–7 shows as "*", 8 or more is rounded to the nearest 5, halves up
+  (13 → 15, 12 → 10). A negative or non-integer count is a mistake upstream, never rounded away.
+- A percentage or rate is computed from the *disclosed* numerator and denominator, and is
+  withheld when either is suppressed, so that no shown figure pins a count of 1–7 and no count
+  of 8 or more can be recovered exactly from a percentage.
+- A statistic (mean, CI, test, effect size) is computed from the exact data but withheld when it
+  rests on 7 or fewer people.
+- Totals are computed from unrounded counts (`add_total_row`) and then disclosed like any count.
+
+These functions hold the rule; `evaluation.report.disclose` applies it to every column of every
+table according to what the column declares itself to be.
 """
 
+import math
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,59 +26,61 @@ SUPPRESSION_THRESHOLD = 7
 SUPPRESSED = "*"
 FEWER_THAN_EIGHT = "fewer than 8 people"
 NO_PEOPLE = "no people"
+ROUNDING_BASE = 5
 
 
-def disclose_count(n: int) -> int | str:
-    """0 → 0, 1–7 → "*", otherwise the nearest multiple of 5 with halves rounded up (13 → 15)."""
-    n = int(n)
+def exact_count(n: Any) -> int:
+    """`n` as an int, refusing anything that is not a whole number of people."""
+    n = clean(n)
+    if isinstance(n, bool) or not isinstance(n, numbers.Real):
+        raise TypeError(f"A count must be a whole number, not {n!r}")
+    if isinstance(n, float) and not n.is_integer():
+        raise ValueError(f"A count must be a whole number, not {n!r}")
     if n < 0:
         raise ValueError(f"A count cannot be negative: {n}")
+    return int(n)
+
+
+def disclose_count(n: Any) -> int | str:
+    """0 → 0, 1–7 → "*", otherwise the nearest multiple of 5 with halves rounded up (13 → 15)."""
+    n = exact_count(n)
     if n == 0:
         return 0
     if n <= SUPPRESSION_THRESHOLD:
         return SUPPRESSED
-    return (n + 2) // 5 * 5
+    return (n + ROUNDING_BASE // 2) // ROUNDING_BASE * ROUNDING_BASE
 
 
-def _disclosed(value: Any) -> Any:
+def disclosed_rate(
+    numerator: Any, denominator: Any, *, minus: Any = 0, scale: float = 100.0
+) -> tuple[float | None, str]:
+    """scale × (numerator − minus) / denominator from values that have ALREADY been disclosed
+    (rounded counts, or planning figures such as a cost), and the reason when it is withheld.
+
+    Withheld (None) when any part is suppressed ("*") or missing, or the denominator is 0."""
+    parts = (numerator, minus, denominator)
+    if any(part == SUPPRESSED for part in parts):
+        return None, FEWER_THAN_EIGHT
+    if any(clean(part) is None for part in parts):
+        return None, ""
+    if not denominator:
+        return None, NO_PEOPLE
+    return scale * (float(numerator) - float(minus)) / float(denominator), ""
+
+
+def statistic_withheld(n: Any) -> str:
+    """Why a statistic resting on `n` people is withheld ("" when it may be shown)."""
+    n = clean(n)
+    if n is None or n == 0:
+        return NO_PEOPLE
+    if exact_count(n) <= SUPPRESSION_THRESHOLD:
+        return FEWER_THAN_EIGHT
+    return ""
+
+
+def is_finite_number(value: Any) -> bool:
     value = clean(value)
-    return None if value is None else disclose_count(value)
-
-
-def apply_disclosure(
-    frame: pd.DataFrame,
-    count_columns: Sequence[str],
-    n_column: str,
-    stat_columns: Sequence[str],
-) -> pd.DataFrame:
-    """A copy with counts disclosed and statistics withheld where the row's n is 7 or fewer.
-
-    `n_column` holds the unrounded number of people each row's statistics rest on; it is a
-    count too, so it is disclosed along with `count_columns`. `withheld_reason` says why a
-    row's statistics are None ("" when nothing was withheld). A frame with several n columns
-    (e.g. reaction: experience, relevance, recommend) can go through once per n column: the
-    reasons of each pass are kept, joined with "; ".
-    """
-    result = frame.copy().astype(object)
-    n_values = [clean(value) for value in frame[n_column]]
-    reasons = []
-    for position, n in enumerate(n_values):
-        if n is None or n == 0:
-            reasons.append(NO_PEOPLE if n == 0 else "")
-        elif n <= SUPPRESSION_THRESHOLD:
-            reasons.append(FEWER_THAN_EIGHT)
-        else:
-            reasons.append("")
-        if reasons[-1]:
-            for column in stat_columns:
-                result.iat[position, result.columns.get_loc(column)] = None
-    for column in dict.fromkeys([*count_columns, n_column]):
-        result[column] = pd.Series([_disclosed(value) for value in frame[column]], index=frame.index, dtype=object)
-    if "withheld_reason" in result.columns:
-        earlier = [value or "" for value in result["withheld_reason"]]
-        reasons = ["; ".join(part for part in (old, new) if part) for old, new in zip(earlier, reasons, strict=True)]
-    result["withheld_reason"] = pd.Series(reasons, index=frame.index, dtype=object)
-    return result
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def add_total_row(
@@ -78,7 +90,7 @@ def add_total_row(
     count_columns: Sequence[str],
     label: str = "Total",
 ) -> pd.DataFrame:
-    """Appends a row summing the unrounded counts; run it before `apply_disclosure`.
+    """Appends a row summing the unrounded counts, to be disclosed afterwards like any row.
 
     Only for breakdowns where each person is in exactly one row (phase, theme, session). A
     breakdown by leadership group counts a person in each of their groups, so its total is

@@ -18,19 +18,21 @@ Columns, in this order:
     ``value`` for a headline; ``value``, ``threshold`` or ``result`` for a criterion.
 ``value``
     The figure as plain text. Counts are whole numbers or ``*`` (1–7 people, suppressed);
-    percentages (0–100) have 1 decimal place, other numbers 4, p-values 4 (very small
-    ones in scientific notation, such as ``3.2e-07``), money 2. Empty when withheld or
-    when there is no data. Headlines and criteria are already formatted text
-    ("62.5%", "≥ 50%", "Met").
+    percentages (0–100) have 1 decimal place (computed from the rounded counts), means and
+    other statistics 2, p-values 4 (very small ones in scientific notation, such as
+    ``3.2e-07``), money 2; targets, capacity and degrees of freedom that are whole numbers are
+    whole numbers. Empty when withheld or when there is no data. Headlines and criteria are
+    formatted text ("62.5%", "≥ 50%", "Met").
 ``unit``
-    ``count``, ``percent``, ``number``, ``p``, ``GBP`` or ``text`` (from the column's format);
-    empty for formatted text.
+    ``count``, ``integer``, ``percent``, ``number``, ``p``, ``GBP`` or ``text`` (from the
+    column's format); empty for formatted text.
 ``note``
     Why a figure is withheld, or a headline's detail, or why a criterion has not enough data.
 
-Every figure has been through disclosure control before it reaches this file (see
-DOMAIN.md). Text cells that a spreadsheet would run as a formula get a leading apostrophe;
-numbers written as numbers (a negative change, say) are left alone.
+Every figure has been through disclosure control (evaluation.report.disclose) before it
+reaches this file (see DOMAIN.md); the file holds aggregates only, never a row per person.
+Text cells that a spreadsheet would run as a formula get a leading apostrophe; numbers
+written as numbers (a negative change, say) are left alone.
 """
 
 import csv
@@ -51,8 +53,11 @@ HEADER = ["section", "selection", "measure", "metric", "value", "unit", "note"]
 
 UNITS: dict[str, str] = {
     "count": "count",
+    "integer": "integer",
     "percent": "percent",
     "number": "number",
+    "signed": "number",
+    "df": "number",
     "p": "p",
     "money": "GBP",
     "text": "text",
@@ -71,9 +76,12 @@ def render_csv(report: EvaluationReport) -> str:
 
     row("summary", report.selection, "Recommendation", "value", safe_cell(report.recommendation), "", "")
     for headline in report.headlines:
-        row("summary", report.selection, headline.label, "value", _figure(headline.value), "", headline.detail)
+        row("summary", report.selection, headline.label, "value", _figure(headline.text), "", headline.detail)
     if report.total_cost is not None:
         row("summary", report.selection, "Total cost", "value", _plain(report.total_cost, "money"), "GBP")
+    row("summary", report.selection, "Disclosure control", "note", "", "", report.disclosure_note)
+    if report.research_note:
+        row("summary", report.selection, "Research extract", "note", "", "", report.research_note)
 
     for criterion in report.criteria:
         for metric, value in (
@@ -108,7 +116,7 @@ def _plain(value: Any, fmt: Format) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return safe_cell(value)  # "*" and other text
-    if fmt == "count":
+    if fmt in ("count", "integer") or (fmt in ("number", "df") and float(value).is_integer()):
         return str(int(value))
     if fmt == "percent":
         return f"{float(value):.1f}"
@@ -116,6 +124,8 @@ def _plain(value: Any, fmt: Format) -> str:
         return f"{Decimal(str(value)):.2f}"
     if fmt == "p" and 0 < value < 0.0001:
         return f"{float(value):.1e}"
-    if fmt in ("number", "p"):
+    if fmt == "p":
         return f"{float(value):.4f}"
+    if fmt in ("number", "signed", "df"):
+        return f"{float(value):.2f}"
     return str(value)

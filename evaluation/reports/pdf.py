@@ -73,10 +73,11 @@ RESULT_FILLS = {
 FONT = "Helvetica"
 BOLD = "Helvetica-Bold"
 ITALIC = "Helvetica-Oblique"
-CELL_FONT_SIZE = 8.5
+CELL_FONT_SIZE = 9
 CELL_PADDING = 3
-# Font size and padding to try in turn until a table fits the page's width.
-TABLE_SIZES = [(CELL_FONT_SIZE, CELL_PADDING), (7, 2), (6, 1.5)]
+# Font size and padding to try in turn until a table fits the page's width; never below 8 pt
+# (wide tables are split into a main and a detail table by the report instead).
+TABLE_SIZES = [(CELL_FONT_SIZE, CELL_PADDING), (8.5, 2.5), (8, 2)]
 MIN_TEXT_WIDTH = 36
 
 
@@ -85,8 +86,8 @@ def _style(name: str, **kwargs) -> ParagraphStyle:
 
 
 BODY = _style("body", spaceAfter=6)
-SMALL = _style("small", spaceAfter=0).clone("small", fontSize=8, leading=10)
-CAPTION = _style("caption").clone("caption", fontName=ITALIC, fontSize=8, leading=10, textColor=NHS_DARK_GREY)
+SMALL = _style("small", spaceAfter=0).clone("small", fontSize=9, leading=11)
+CAPTION = _style("caption").clone("caption", fontName=ITALIC, fontSize=9, leading=11.5, textColor=NHS_DARK_GREY)
 H1 = _style("h1").clone("h1", fontName=BOLD, fontSize=16, leading=20, textColor=NHS_BLUE, spaceBefore=14, spaceAfter=8)
 H2 = _style("h2").clone("h2", fontName=BOLD, fontSize=11.5, leading=14, spaceBefore=10, spaceAfter=5, keepWithNext=1)
 TITLE = _style("title").clone("title", fontName=BOLD, fontSize=26, leading=32, textColor=NHS_BLUE, spaceAfter=14)
@@ -191,13 +192,14 @@ def _summary(report: EvaluationReport) -> list:
     story = [_para("Executive summary", H1), _para("Recommendation", H2), box, Spacer(1, 3 * mm)]
     if report.recommendation_detail:
         story.append(_para(report.recommendation_detail))
-    rows = [[headline.label, headline.value, _para(headline.detail, SMALL)] for headline in report.headlines]
+    rows = [[headline.label, headline.text, _para(headline.detail, SMALL)] for headline in report.headlines]
     if report.total_cost is not None:
         rows.append(["Total cost", format_value(report.total_cost, "money"), ""])
     if rows:
         story.append(_para("Headline figures", H2))
         widths = [FRAME_WIDTH * 0.38, FRAME_WIDTH * 0.17, FRAME_WIDTH * 0.45]
         story.append(_grid([["Figure", "Value", "Detail"], *rows], widths, right_columns=[1]))
+    story += [Spacer(1, 3 * mm), _para(report.disclosure_note, CAPTION)]
     return story
 
 
@@ -243,9 +245,10 @@ def _charts(charts: list[Chart]) -> list:
 
 
 def _chart_drawing(chart: Chart) -> Drawing:
-    label_font_size = 7.5
+    label_font_size = 8
     categories = [_shorten(category, 30) for category in chart.categories]
-    values = [value for series in chart.series for value in series.values if value is not None]
+    data = [chart.values(series) for series in chart.series]
+    values = [value for series in data for value in series if value is not None]
     multiple = len(chart.series) > 1
 
     height = 210
@@ -263,7 +266,7 @@ def _chart_drawing(chart: Chart) -> Drawing:
     bars = VerticalBarChart()
     bars.x, bars.y = left, bottom
     bars.width, bars.height = plot_width, top - bottom
-    bars.data = [list(series.values) for series in chart.series] or [[None] * len(categories)]
+    bars.data = data or [[None] * len(categories)]
     bars.categoryAxis.categoryNames = categories
     bars.categoryAxis.labels.fontName = FONT
     bars.categoryAxis.labels.fontSize = label_font_size
@@ -300,9 +303,9 @@ def _chart_drawing(chart: Chart) -> Drawing:
     bars.naLabel = NA_Label()
     bars.naLabel.text = WITHHELD
     bars.naLabel.fontName = ITALIC
-    bars.naLabel.fontSize = 6.5
+    bars.naLabel.fontSize = 8
     bars.naLabel.fillColor = NHS_DARK_GREY
-    bars.naLabel.angle = 0 if bar_width >= stringWidth(WITHHELD, ITALIC, 6.5) + 6 else 90
+    bars.naLabel.angle = 0 if bar_width >= stringWidth(WITHHELD, ITALIC, 8) + 6 else 90
     bars.naLabel.boxAnchor = "s" if bars.naLabel.angle == 0 else "w"
     bars.naLabel.dy = 2
     drawing.add(bars)
@@ -476,5 +479,8 @@ def _grid(
 def _methods(report: EvaluationReport) -> list:
     story: list = [PageBreak(), _para("Methods", H1)]
     story += [_para(paragraph) for paragraph in report.methods]
-    story += [_para("Disclosure control", H2), _para(report.disclosure_note), _para(PSEUDONYMISED)]
+    story += [_para("Disclosure control", H2), _para(report.disclosure_note)]
+    if report.research_note:
+        story.append(_para(report.research_note))
+    story.append(_para(PSEUDONYMISED))
     return story

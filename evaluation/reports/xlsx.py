@@ -1,13 +1,12 @@
 """The outcome report as an Excel workbook, for evaluators who want to sort and filter.
 
 Sheets, in order: Summary, Criteria, Outcomes by item, Outcomes by group, Reach, Reaction,
-Responses (one row per pseudonymised answer), then one sheet for each other table. The
-workbook is written in openpyxl's write-only mode so that the Responses sheet streams:
-hundreds of thousands of answers never sit in memory as cells.
+then one sheet for each other table. Aggregates only: record-level data is never in this
+workbook (it is the research extract's, evaluation.extracts). Numbers are stored as numbers
+with a number format, at the precision disclosure control leaves them.
 """
 
 import io
-from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
@@ -32,14 +31,37 @@ TABLE_SHEETS = {
 # Percentages stay 0–100 (as in the CSV and the PDF), so the "%" is a literal, not Excel's ×100.
 NUMBER_FORMATS: dict[str, str] = {
     "count": "0",
+    "integer": "#,##0",
     "percent": '0.0"%"',
     "number": "0.00",
+    "signed": "+0.00;-0.00;0.00",
+    "df": "0.##",
     # A p-value below 0.001 reads "< 0.001" rather than a misleading "0.000".
     "p": '[<0.001]"< 0.001";0.000',
     "money": "£#,##0.00",
 }
 
-RESPONSE_HEADER = ["Participant key", "Session", "Phase", "Survey", "Item", "Value"]
+# Sheet names (Excel allows 31 characters); other tables get their title, cut at a word.
+SHEET_NAMES = {
+    "improvement_by_item": "Improvement by item",
+    "tests_by_item": "Tests by item",
+    "effects_by_item": "Effect sizes by item",
+    "follow_up": "Follow-up",
+    "outcomes_by_group_detail": "Outcomes by group (detail)",
+    "outcomes_by_theme": "Outcomes by theme",
+    "outcomes_by_theme_detail": "Outcomes by theme (detail)",
+    "then_test": "Then-test",
+    "reliability": "Reliability",
+    "reach_rates": "Acceptance and attendance",
+    "sessions": "Sessions",
+    "survey_takeup": "Survey take-up",
+    "follow_up_takeup": "Follow-up take-up",
+    "experience_ratings": "Experience ratings",
+    "phase_comparison": "Pilot vs rollout",
+    "phase_comparison_tests": "Pilot vs rollout (tests)",
+    "cost": "Cost",
+    "comments": "Free text",
+}
 
 BOLD = Font(bold=True)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -60,12 +82,11 @@ def render_xlsx(report: EvaluationReport) -> bytes:
     tables = {table.slug: table for table in report.tables}
     for slug, title in TABLE_SHEETS.items():
         _table_sheet(workbook.create_sheet(title), tables.get(slug))
-    _responses_sheet(workbook.create_sheet("Responses"), report.responses)
 
-    used = {title.casefold() for title in ["Summary", "Criteria", "Responses", *TABLE_SHEETS.values()]}
+    used = {title.casefold() for title in ["Summary", "Criteria", *TABLE_SHEETS.values()]}
     for table in report.tables:
         if table.slug not in TABLE_SHEETS:
-            title = _unique_title(table.title, used)
+            title = _unique_title(SHEET_NAMES.get(table.slug, table.title), used)
             used.add(title.casefold())
             _table_sheet(workbook.create_sheet(title), table)
 
@@ -84,14 +105,16 @@ def _summary_sheet(sheet: WriteOnlyWorksheet, report: EvaluationReport) -> None:
         ("Recommendation", report.recommendation),
         ("", report.recommendation_detail),
         ("", PSEUDONYMISED),
+        ("Disclosure control", report.disclosure_note),
+        ("Research extract", report.research_note),
     ):
         sheet.append([_cell(sheet, label, font=BOLD), _cell(sheet, value, alignment=WRAP)])
     sheet.append([])
     sheet.append(_header(sheet, ["Headline figure", "Value", "Detail"]))
     for headline in report.headlines:
-        sheet.append(
-            [_cell(sheet, headline.label), _cell(sheet, headline.value), _cell(sheet, headline.detail, alignment=WRAP)]
-        )
+        value = _value_cell(sheet, headline.value, headline.format)
+        detail = "; ".join(part for part in (headline.detail, headline.note) if part)
+        sheet.append([_cell(sheet, headline.label), value, _cell(sheet, detail, alignment=WRAP)])
     if report.total_cost is not None:
         sheet.append(
             [_cell(sheet, "Total cost"), _cell(sheet, report.total_cost, number_format=NUMBER_FORMATS["money"])]
@@ -113,7 +136,9 @@ def _criteria_sheet(sheet: WriteOnlyWorksheet, report: EvaluationReport) -> None
             [
                 _cell(sheet, criterion.name, alignment=WRAP),
                 _cell(sheet, criterion.selection, alignment=WRAP),
-                _cell(sheet, criterion.value),
+                _value_cell(sheet, criterion.raw_value, criterion.format)
+                if criterion.figure is not None and criterion.raw_value is not None
+                else _cell(sheet, criterion.value),
                 _cell(sheet, criterion.comparator),
                 _cell(sheet, criterion.threshold),
                 _cell(sheet, criterion.result_label, font=BOLD),
@@ -144,16 +169,6 @@ def _table_sheet(sheet: WriteOnlyWorksheet, table: Table | None) -> None:
     if table.note:
         sheet.append([])
         sheet.append([_cell(sheet, table.note)])
-
-
-def _responses_sheet(sheet: WriteOnlyWorksheet, responses: Iterable) -> None:
-    _widths(sheet, [18, 14, 12, 14, 50, 8])
-    sheet.freeze_panes = "A2"
-    sheet.append(_header(sheet, RESPONSE_HEADER))
-    for response in responses:
-        row = [response.participant, response.session, response.phase, response.survey, response.item, response.value]
-        # openpyxl would store text starting "=" as a formula; the rest need no cell objects.
-        sheet.append([_cell(sheet, v) if isinstance(v, str) and v.startswith("=") else v for v in row])
 
 
 def _value_cell(sheet: WriteOnlyWorksheet, value: Any, fmt: Format) -> Cell | None:
@@ -197,11 +212,19 @@ def _width(label: str, texts: list[str]) -> float:
 
 def _unique_title(title: str, used: set[str]) -> str:
     # Excel refuses these characters in sheet names, and compares names ignoring case.
-    clean = "".join(" " if char in "[]:*?/\\" else char for char in title).strip() or "Table"
-    candidate = clean[:MAX_SHEET_TITLE]
+    clean = " ".join("".join(" " if char in "[]:*?/\\" else char for char in title).split()) or "Table"
+    candidate = _cut(clean, MAX_SHEET_TITLE)
     number = 2
     while candidate.casefold() in used:
         suffix = f" ({number})"
-        candidate = clean[: MAX_SHEET_TITLE - len(suffix)] + suffix
+        candidate = _cut(clean, MAX_SHEET_TITLE - len(suffix)) + suffix
         number += 1
     return candidate
+
+
+def _cut(text: str, length: int) -> str:
+    """At most `length` characters, ending at a whole word (and never on a comma)."""
+    if len(text) <= length:
+        return text
+    words = text[: length + 1].split(" ")[:-1]
+    return " ".join(words).rstrip(",;-– ") or text[:length]

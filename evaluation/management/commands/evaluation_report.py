@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"There is no programme {programme!r}. Programmes: {known}.")
         if not output.parent.exists():
             raise CommandError(f"The folder {output.parent} does not exist.")
-        report = build_report(found, Filters(phase=phase or ""), with_responses=export_format == "xlsx")
+        report = build_report(found, Filters(phase=phase or ""))
         content = render_export(report, export_format)
         output.write_bytes(content)
         self.stdout.write(

@@ -1,0 +1,88 @@
+"""What every table builder gets: the frames, the evaluator's filters, the selection they make,
+and a cache for figures several tables share."""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from evaluation import metrics
+from evaluation.data import Frames
+from summits.enums import PhaseKind, Region, Theme
+
+
+@dataclass
+class Filters:
+    """The selection an evaluator chose. Empty strings mean "all"."""
+
+    phase: str = ""
+    theme: str = ""
+    group: str = ""
+    region: str = ""
+    session: str = ""
+
+    def describe(self, sessions_titles: dict[str, str] | None = None) -> str:
+        parts = [PhaseKind(self.phase).label if self.phase else "Whole programme"]
+        if self.theme:
+            parts.append(Theme(self.theme).label)
+        if self.group:
+            parts.append(self.group)
+        if self.region:
+            parts.append(Region(self.region).label)
+        if self.session:
+            parts.append(f"session {self.session}")
+        return ", ".join(parts)
+
+    def as_kwargs(self) -> dict[str, str | None]:
+        return {name: getattr(self, name) or None for name in ("phase", "theme", "group", "region", "session")}
+
+
+@dataclass
+class Context:
+    frames: Frames
+    filters: Filters
+    selection: metrics.Selection
+    domain_labels: dict[str, str]
+    # Screens free text (evaluation.screening); loaded only when there is free text to show.
+    screen: Callable[[], Callable[[str], str]] | None = None
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def paired(self, before: str = "pre", after: str = "post"):
+        key = f"paired:{before}:{after}"
+        if key not in self.cache:
+            self.cache[key] = metrics.paired_outcomes(
+                self.selection.answers, self.frames.items, before=before, after=after
+            )
+        return self.cache[key]
+
+    def within(self, **filters: str) -> metrics.Selection:
+        """The selection narrowed further (a group, a theme, a phase)."""
+        sel = self.selection
+        return metrics.restrict(
+            sel.answers, sel.registrations, sel.memberships, sel.sessions, invitations=sel.invitations, **filters
+        )
+
+    def measure_labels(self) -> dict[str, str]:
+        if "labels" not in self.cache:
+            labels = {"scale": "Confidence scale (all confidence questions)"}
+            for row in self.frames.items.to_dict("records"):
+                labels[row["item"]] = row["label"]
+            for domain, text in self.domain_labels.items():
+                labels[f"domain:{domain}"] = f"Domain: {text}"
+            self.cache["labels"] = labels
+        return self.cache["labels"]
+
+
+def clean(value: Any) -> Any:
+    """None for NaN / inf (never shown as such), plain floats and ints otherwise."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def records(frame) -> list[dict[str, Any]]:
+    return [{key: clean(value) for key, value in row.items()} for row in frame.to_dict("records")]
