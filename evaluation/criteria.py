@@ -2,7 +2,10 @@
 met / not met / not enough data, then the pilot recommendation.
 
 A figure that rests on 7 or fewer people is withheld (disclosure control), so a criterion on
-it is "not enough data" — never judged on a handful of answers.
+it is "not enough data" — never judged on a handful of answers. Figures about confidence count
+people, one pair each (metrics.one_per_person). A criterion is judged on its point estimate or,
+when its `judged_on` says so, "met with confidence": its 95% confidence interval (Wilson's for a
+proportion, the t interval for a mean change) lies wholly past the threshold.
 """
 
 from dataclasses import dataclass
@@ -12,7 +15,7 @@ from django.db import transaction
 
 from evaluation import metrics
 from evaluation.data import Frames
-from evaluation.enums import Comparator, CriterionResultKind, CriterionScope, Metric
+from evaluation.enums import METRICS_WITH_CI, Comparator, CriterionResultKind, CriterionScope, Judgement, Metric
 from evaluation.models import SuccessCriterion
 from summits.enums import PhaseKind
 from summits.models import Programme
@@ -70,6 +73,10 @@ def format_value(metric: str, value: float) -> str:
     return f"{value:.1f}%"
 
 
+# A figure resting on fewer people than this says so.
+FEW_PEOPLE = 30
+
+
 @dataclass
 class Measured:
     value: float | None
@@ -83,6 +90,17 @@ class Measured:
     minus: int | None = None
     n: int | None = None
     planning: tuple[bool, bool] = (False, False)
+    # The exact 95% confidence interval (None where the metric has none).
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def rests_on(self) -> int | None:
+        """How many people (or registrations) the figure rests on; None for a cost or a share of a
+        target, which are not estimates from a sample."""
+        if self.n is not None:
+            return self.n
+        return None if self.denominator is None or any(self.planning) else int(self.denominator)
 
 
 def _pct(numerator: int, denominator: int, what: str) -> Measured:
@@ -90,33 +108,45 @@ def _pct(numerator: int, denominator: int, what: str) -> Measured:
         return Measured(None, f"no {what}")
     if denominator <= metrics.SUPPRESSION_THRESHOLD:
         return Measured(None, f"{what} from fewer than 8 people")
-    return Measured(100 * numerator / denominator, numerator=numerator, denominator=denominator)
+    low, high = metrics.wilson_interval(numerator, denominator)
+    return Measured(100 * numerator / denominator, numerator=numerator, denominator=denominator, low=low, high=high)
 
 
-def measure(metric: str, frames: Frames, selection: metrics.Selection, total_cost: float) -> Measured:
+def _people_who(registrations, mask) -> set:
+    return set(registrations.loc[mask, "participant"])
+
+
+def measure(metric: str, frames: Frames, selection: metrics.Selection) -> Measured:
     """One metric for one selection, or None with the reason it cannot be given."""
     answers, registrations = selection.answers, selection.registrations
     if metric in (Metric.MEAN_CHANGE_OVERALL, Metric.MEAN_CHANGE_SCALE, Metric.PCT_IMPROVED):
+        people = metrics.one_per_person(answers, registrations, frames.sessions)
         wanted = "scale" if metric != Metric.MEAN_CHANGE_OVERALL else "conf_overall"
-        rows = metrics.paired_outcome(answers, frames.items, wanted)
+        rows = metrics.paired_outcome(people, frames.items, wanted)
         if rows.empty:
             return Measured(None, "no confidence answers")
         row = rows.iloc[0]
         n = int(row["n_pairs"] or 0)
         if n <= metrics.SUPPRESSION_THRESHOLD:
-            return Measured(None, "no pairs" if n == 0 else "fewer than 8 matched pairs")
+            return Measured(None, "no pairs" if n == 0 else "fewer than 8 people with a pair")
         if metric == Metric.PCT_IMPROVED:
-            return Measured(float(row["pct_improved"]), numerator=int(row["n_improved"]), denominator=n)
-        return Measured(float(row["mean_change"]), n=n)
+            if row["n_reliable_improved"] is None:
+                return Measured(None, row["note"] or "reliable change undefined")
+            return _pct(int(row["n_reliable_improved"]), n, "pairs")
+        return Measured(float(row["mean_change"]), n=n, low=row["ci_low"], high=row["ci_high"])
     if metric == Metric.ATTENDANCE_RATE:
         attended = int((registrations["status"] == "attended").sum())
         no_shows = int((registrations["status"] == "no_show").sum())
         return _pct(attended, attended + no_shows, "attendance recorded")
-    if metric in (Metric.POST_RESPONSE_RATE, Metric.MATCH_RATE):
-        takeup = metrics.survey_takeup(registrations, answers).iloc[0]
-        if metric == Metric.POST_RESPONSE_RATE:
-            return _pct(int(takeup["post_responses"]), int(takeup["post_sent"]), "post surveys sent")
-        return _pct(int(takeup["matched_pairs"]), int(takeup["pre_responses"]), "pre responses")
+    if metric == Metric.POST_RESPONSE_RATE:
+        sent = registrations[registrations["post_sent"].astype(bool)]
+        answered = _people_who(sent, sent["registration"].isin(metrics.prepare(answers).responded("post")))
+        return _pct(len(answered), int(sent["participant"].nunique()), "post surveys sent")
+    if metric == Metric.MATCH_RATE:
+        came = registrations[registrations["status"] == "attended"]
+        people = metrics.one_per_person(answers, came, frames.sessions)
+        matched = _people_who(came, came["registration"].isin(people.registrations))
+        return _pct(len(matched), int(came["participant"].nunique()), "attendees")
     if metric in (Metric.PCT_GOOD_EXPERIENCE, Metric.NPS):
         row = metrics.reaction(answers, frames.items).iloc[0]
         n = int(row["n_experience" if metric == Metric.PCT_GOOD_EXPERIENCE else "n_recommend"] or 0)
@@ -124,24 +154,56 @@ def measure(metric: str, frames: Frames, selection: metrics.Selection, total_cos
             return Measured(None, "no answers" if n == 0 else "answers from fewer than 8 people")
         if metric == Metric.PCT_GOOD_EXPERIENCE:
             good = int(row["experience_4"] or 0) + int(row["experience_5"] or 0)
-            return Measured(float(row["pct_good_or_very_good"]), numerator=good, denominator=n)
+            return _pct(good, n, "answers")
         return Measured(
             float(row["nps"]), numerator=int(row["n_promoters"]), minus=int(row["n_detractors"]), denominator=n
         )
     if metric == Metric.COST_PER_ATTENDEE:
-        attended = int((registrations["status"] == "attended").sum())
+        phases = sorted(set(selection.sessions["phase"]))
+        table = metrics.cost_by_phase(selection.sessions, registrations, phases=phases)
+        total = float(table["cost"].sum())
+        came = registrations[
+            (registrations["status"] == "attended") & registrations["session"].isin(selection.sessions["session"])
+        ]
+        attended = int(came["participant"].nunique())
         if attended == 0:
-            return Measured(None, "nobody has attended yet")
-        return Measured(total_cost / attended, numerator=total_cost, denominator=attended, planning=(True, False))
+            return Measured(None, "nobody has attended a session yet")
+        return Measured(total / attended, numerator=total, denominator=attended, planning=(True, False))
     if metric == Metric.PCT_OF_TARGET:
         raise ValueError("Share of target is measured per group: use measure_by_group")
     raise ValueError(f"Unknown metric {metric}")
 
 
-def _judge(criterion: SuccessCriterion, value: float) -> str:
+def _past(criterion: SuccessCriterion, value: float) -> bool:
     threshold = float(criterion.threshold)
-    ok = value >= threshold if criterion.comparator == Comparator.AT_LEAST else value <= threshold
-    return CriterionResultKind.MET if ok else CriterionResultKind.NOT_MET
+    return value >= threshold if criterion.comparator == Comparator.AT_LEAST else value <= threshold
+
+
+def _judge(criterion: SuccessCriterion, value: float) -> str:
+    return CriterionResultKind.MET if _past(criterion, value) else CriterionResultKind.NOT_MET
+
+
+def _with_confidence(criterion: SuccessCriterion) -> bool:
+    return criterion.judged_on == Judgement.WITH_CONFIDENCE and criterion.metric in METRICS_WITH_CI
+
+
+def _verdict(criterion: SuccessCriterion, measured: Measured) -> tuple[str, str]:
+    """(result, reason) for a known value: on the point estimate, or with confidence."""
+    notes = []
+    rests_on = measured.rests_on
+    if rests_on is not None and rests_on < FEW_PEOPLE:
+        notes.append(f"rests on fewer than {FEW_PEOPLE} people")
+    if not _with_confidence(criterion):
+        return _judge(criterion, measured.value), "; ".join(notes)
+    if measured.low is None or measured.high is None:
+        return CriterionResultKind.NOT_ENOUGH_DATA, "; ".join(["no 95% confidence interval", *notes])
+    bound = measured.low if criterion.comparator == Comparator.AT_LEAST else measured.high
+    interval = (
+        f"95% CI {format_value(criterion.metric, measured.low)} to {format_value(criterion.metric, measured.high)}"
+    )
+    if _past(criterion, bound):
+        return CriterionResultKind.MET, "; ".join([f"met with confidence: {interval}", *notes])
+    return CriterionResultKind.NOT_MET, "; ".join([f"not met with confidence: {interval}", *notes])
 
 
 @dataclass
@@ -166,25 +228,24 @@ def judge(criterion: SuccessCriterion, frames: Frames) -> Judged:
         invitations=frames.invitations,
         phase=phase,
     )
-    cost = float(selection.sessions["cost"].sum()) if len(selection.sessions) else 0.0
     if criterion.metric == Metric.PCT_OF_TARGET or criterion.scope == CriterionScope.EVERY_GROUP:
         return _judge_groups(criterion, frames, selection, where, phase)
-    measured = measure(criterion.metric, frames, selection, cost)
+    measured = measure(criterion.metric, frames, selection)
     if measured.value is None:
         return Judged(criterion, where, "Not available", CriterionResultKind.NOT_ENOUGH_DATA, measured.reason)
-    return Judged(
-        criterion,
-        where,
-        format_value(criterion.metric, measured.value),
-        _judge(criterion, measured.value),
-        measured=measured,
-    )
+    result, reason = _verdict(criterion, measured)
+    return Judged(criterion, where, format_value(criterion.metric, measured.value), result, reason, measured=measured)
 
 
 def _judge_groups(criterion, frames: Frames, selection, where: str, phase: str | None) -> Judged:
     """Met when every leadership group with data meets it; the value shown is the lowest (or,
-    for "at most", the highest) group's, and the reason names that group."""
+    for "at most", the highest) group's, and the reason names that group. Costs are not per
+    group, so a cost criterion cannot be judged per group."""
     where = f"{where}, every leadership group"
+    if criterion.metric == Metric.COST_PER_ATTENDEE:
+        return Judged(
+            criterion, where, "Not available", CriterionResultKind.NOT_ENOUGH_DATA, "costs are not recorded per group"
+        )
     results: list[tuple[str, Measured]] = []
     if criterion.metric == Metric.PCT_OF_TARGET:
         phases = [phase] if phase else sorted(set(frames.targets["phase"]))
@@ -219,11 +280,11 @@ def _judge_groups(criterion, frames: Frames, selection, where: str, phase: str |
             )
             if within.registrations.empty:
                 continue
-            cost = float(within.sessions["cost"].sum())
-            results.append((group, measure(criterion.metric, frames, within, cost)))
+            results.append((group, measure(criterion.metric, frames, within)))
     if not results:
         return Judged(criterion, where, "Not available", CriterionResultKind.NOT_ENOUGH_DATA, "no groups with targets")
     missing = [group for group, measured in results if measured.value is None]
+    verdicts = {group: _verdict(criterion, measured) for group, measured in results if measured.value is not None}
     known = [(group, measured.value) for group, measured in results if measured.value is not None]
     pick = min if criterion.comparator == Comparator.AT_LEAST else max
     if known:
@@ -231,8 +292,11 @@ def _judge_groups(criterion, frames: Frames, selection, where: str, phase: str |
         picked = dict(results)[group]
         shown = format_value(criterion.metric, value)
         which = f"{'lowest' if criterion.comparator == Comparator.AT_LEAST else 'highest'}: {group}"
-        if any(_judge(criterion, v) == CriterionResultKind.NOT_MET for _, v in known):
-            return Judged(criterion, where, shown, CriterionResultKind.NOT_MET, which, measured=picked)
+        failed = [name for name, (result, _) in verdicts.items() if result == CriterionResultKind.NOT_MET]
+        if failed:
+            reason = f"{which}; not met by {', '.join(failed)}" if failed != [group] else which
+            return Judged(criterion, where, shown, CriterionResultKind.NOT_MET, reason, measured=picked)
+        missing += [name for name, (result, _) in verdicts.items() if result == CriterionResultKind.NOT_ENOUGH_DATA]
     if missing:
         reason = f"not enough data for {len(missing)} group{'s' if len(missing) != 1 else ''}"
         return Judged(criterion, where, "Not available", CriterionResultKind.NOT_ENOUGH_DATA, reason)

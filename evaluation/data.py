@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from attendees.enums import ACTIVE, HOLDS_A_PLACE, RegistrationStatus
 from attendees.models import GroupTarget, Invitation, LeadershipGroup, Person, Registration
 from feedback.enums import ItemPurpose, ItemType
 from feedback.models import Answer, Item, Questionnaire, Response, SurveyLink
 from feedback.pseudonyms import participant_keys
+from summits.enums import SessionStatus
 from summits.models import CostLine, Programme, Session
 
 if TYPE_CHECKING:
@@ -232,6 +234,7 @@ def load_registrations(programme: Programme, keys: dict[int, str]) -> "pd.DataFr
 def load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
     import pandas as pd
 
+    now = timezone.now()
     sessions = (
         Session.objects.filter(phase__programme=programme)
         .select_related("phase")
@@ -266,6 +269,8 @@ def load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
             "waitlisted": s.waitlisted,
             "cost": float(costs.get(s.pk) or 0),
             "status": s.status,
+            # Already held: over, and not cancelled (attendance and costs are real).
+            "held": s.status != SessionStatus.CANCELLED and s.ends_at <= now,
         }
         for s in sessions
     ]
@@ -284,6 +289,7 @@ def load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
         "waitlisted",
         "cost",
         "status",
+        "held",
     ]
     frame = pd.DataFrame(rows, columns=columns)
     return frame, float(sum(costs.values(), 0))

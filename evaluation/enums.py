@@ -6,19 +6,40 @@ class Metric(models.TextChoices):
 
     MEAN_CHANGE_OVERALL = "mean_change_overall", "Mean change in overall confidence (points on the 5-point scale)"
     MEAN_CHANGE_SCALE = "mean_change_scale", "Mean change in the confidence scale score (points)"
-    PCT_IMPROVED = "pct_improved", "Participants whose confidence improved (%)"
+    PCT_IMPROVED = "pct_improved", "People whose confidence reliably improved (%)"
     ATTENDANCE_RATE = "attendance_rate", "Attendance: attended as a share of places held (%)"
     POST_RESPONSE_RATE = "post_response_rate", "Post-survey response rate (%)"
     PCT_GOOD_EXPERIENCE = "pct_good_experience", "Rated the experience good or very good (%)"
     NPS = "nps", "Net Promoter Score"
     COST_PER_ATTENDEE = "cost_per_attendee", "Cost per attendee (£)"
     PCT_OF_TARGET = "pct_of_target", "Attended as a share of the target number (%)"
-    MATCH_RATE = "match_rate", "Matched pre and post surveys as a share of pre responses (%)"
+    MATCH_RATE = "match_rate", "People with a pre and a post survey as a share of people who attended (%)"
 
 
 class Comparator(models.TextChoices):
     AT_LEAST = "gte", "at least (≥)"
     AT_MOST = "lte", "at most (≤)"
+
+
+class Judgement(models.TextChoices):
+    """How a criterion's figure is held against its threshold."""
+
+    POINT_ESTIMATE = "point", "On its point estimate"
+    WITH_CONFIDENCE = "confident", "Met with confidence: its 95% confidence interval lies wholly past the threshold"
+
+
+# Metrics with a confidence interval: the proportions (Wilson) and the mean changes (t).
+METRICS_WITH_CI = frozenset(
+    {
+        Metric.MEAN_CHANGE_OVERALL,
+        Metric.MEAN_CHANGE_SCALE,
+        Metric.PCT_IMPROVED,
+        Metric.ATTENDANCE_RATE,
+        Metric.POST_RESPONSE_RATE,
+        Metric.PCT_GOOD_EXPERIENCE,
+        Metric.MATCH_RATE,
+    }
+)
 
 
 class CriterionScope(models.TextChoices):

@@ -1,7 +1,7 @@
 from django import forms
 
 from config.forms import ServiceErrorsMixin
-from evaluation.enums import Comparator, CriterionScope, Metric
+from evaluation.enums import Comparator, CriterionScope, Judgement, Metric
 from evaluation.models import SuccessCriterion
 from summits.enums import PhaseKind, Region, Theme
 
@@ -26,20 +26,25 @@ class FilterForm(forms.Form):
 class CriterionForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = SuccessCriterion
-        fields = ["metric", "comparator", "threshold", "phase", "scope"]
+        fields = ["metric", "comparator", "threshold", "phase", "scope", "judged_on"]
         labels = {
             "metric": "What is measured",
             "comparator": "Must be",
             "threshold": "Threshold",
             "phase": "Judged on",
             "scope": "Applies to",
+            "judged_on": "How is it judged?",
         }
         help_texts = {
             "threshold": "A number: points for a change in confidence, a percentage for rates, pounds for cost.",
+            "judged_on": "With confidence, a percentage or a mean change counts as met only when its 95% "
+            "confidence interval lies wholly past the threshold. Costs, the Net Promoter Score and shares of "
+            "a target are judged on their figure.",
         }
         widgets = {
             "comparator": forms.RadioSelect,
             "scope": forms.RadioSelect,
+            "judged_on": forms.RadioSelect,
             "threshold": forms.TextInput(attrs={"class": "nhsuk-input--width-5", "inputmode": "decimal"}),
         }
         error_messages = {
@@ -53,3 +58,4 @@ class CriterionForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["metric"].choices = [("", "Select a measure"), *Metric.choices]
         self.fields["comparator"].choices = Comparator.choices
         self.fields["scope"].choices = CriterionScope.choices
+        self.fields["judged_on"].choices = Judgement.choices

@@ -1,7 +1,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from evaluation.enums import Comparator, CriterionScope, Metric
+from evaluation.enums import Comparator, CriterionScope, Judgement, Metric
 from summits.enums import PhaseKind
 from summits.models import Programme
 
@@ -18,6 +18,7 @@ class SuccessCriterion(models.Model):
         max_length=10, choices=PhaseKind.choices, blank=True, help_text="Leave blank for the whole programme."
     )
     scope = models.CharField(max_length=12, choices=CriterionScope.choices, default=CriterionScope.OVERALL)
+    judged_on = models.CharField(max_length=10, choices=Judgement.choices, default=Judgement.POINT_ESTIMATE)
     order = models.PositiveSmallIntegerField(default=0, validators=[MinValueValidator(0)])
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from evaluation.enums import CriterionScope, Metric
+from evaluation.enums import METRICS_WITH_CI, CriterionScope, Judgement, Metric
 from evaluation.models import SuccessCriterion
 from summits import audit
 from summits.models import Programme
 
-FIELDS = ["metric", "comparator", "threshold", "phase", "scope"]
+FIELDS = ["metric", "comparator", "threshold", "phase", "scope", "judged_on"]
 PERCENT_METRICS = {
     Metric.PCT_IMPROVED,
     Metric.ATTENDANCE_RATE,
@@ -37,6 +37,10 @@ def _check(criterion: SuccessCriterion) -> None:
         errors["threshold"] = "Enter a cost of £0 or more"
     if criterion.metric == Metric.PCT_OF_TARGET and criterion.scope != CriterionScope.EVERY_GROUP:
         errors["scope"] = "Targets are set per leadership group: choose every leadership group"
+    if criterion.metric == Metric.COST_PER_ATTENDEE and criterion.scope == CriterionScope.EVERY_GROUP:
+        errors["scope"] = "Costs are not recorded per leadership group: choose the selection as a whole"
+    if criterion.judged_on == Judgement.WITH_CONFIDENCE and criterion.metric not in METRICS_WITH_CI:
+        errors["judged_on"] = "This measure has no confidence interval: judge it on its point estimate"
     if errors:
         raise ValidationError(errors)
 

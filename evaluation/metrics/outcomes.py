@@ -399,10 +399,12 @@ def change_bins(changes: Sequence[float], threshold: float | None) -> list[int]:
 
 
 def cronbach_alpha(answers: Answers, items: pd.DataFrame, *, survey: str, domain: str | None = None) -> dict[str, Any]:
-    """Cronbach's α of the confidence items (or one domain's) in one survey, complete cases only.
+    """Cronbach's α of the confidence items (or one domain's) in one survey, complete cases only,
+    over the items anyone answered in that survey.
 
     α = k/(k−1) · (1 − Σ var(item) / var(total)), sample variances (ddof=1). Returns `n`
-    (complete responses), `k` (items), `alpha` (None when undefined) and `note` (the reason).
+    (complete responses), `k` (items answered), `alpha` (None when undefined) and `note` (the
+    reason).
     """
     confidence = confidence_items(items)
     if domain is not None:
@@ -414,8 +416,11 @@ def cronbach_alpha(answers: Answers, items: pd.DataFrame, *, survey: str, domain
 
 def _alpha(answers: WideAnswers, survey: str, codes: list[str]) -> dict[str, Any]:
     values = answers.matrix(survey, codes)
-    complete = pd.DataFrame(values[~np.isnan(values).any(axis=1)] if codes else values[:0])
-    n, k = len(complete), len(codes)
+    # Items nobody answered in this survey (e.g. taken out of a later version) are not part of
+    # the scale as answered.
+    values = values[:, ~np.isnan(values).all(axis=0)] if len(values) else values
+    complete = pd.DataFrame(values[~np.isnan(values).any(axis=1)] if values.shape[1] else values[:0])
+    n, k = len(complete), values.shape[1]
     result: dict[str, Any] = {"n": n, "k": k, "alpha": None, "note": ""}
     if k < 2:
         result["note"] = "fewer than 2 items"

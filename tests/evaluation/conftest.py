@@ -111,12 +111,19 @@ class EvaluationBuilder:
         return session
 
     def participant(
-        self, session: Session, spec: Participant, *, groups: Sequence = (), region: str | None = None
+        self,
+        session: Session,
+        spec: Participant,
+        *,
+        groups: Sequence = (),
+        region: str | None = None,
+        person=None,
     ) -> Registration:
-        """A person with an attended (or other status) registration, sent pre and post links,
-        and the answers in `spec`."""
-        organisation = factories.organisation(region=region or session.region or Region.LONDON)
-        person = factories.person(organisation=organisation, groups=groups)
+        """A person (a new one, or `person` again) with an attended (or other status)
+        registration, sent pre and post links, and the answers in `spec`."""
+        if person is None:
+            organisation = factories.organisation(region=region or session.region or Region.LONDON)
+            person = factories.person(organisation=organisation, groups=groups)
         registration = factories.registration(session=session, person=person, status=spec.status)
         self.registrations.append(registration)
         sent = timezone.now() - datetime.timedelta(days=40)

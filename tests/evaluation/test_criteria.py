@@ -7,7 +7,7 @@ import pytest
 
 from evaluation.criteria import DEFAULTS, Judged, ensure_default_criteria, judge, recommendation
 from evaluation.data import load_frames
-from evaluation.enums import Comparator, CriterionResultKind, CriterionScope, Metric
+from evaluation.enums import Comparator, CriterionResultKind, CriterionScope, Judgement, Metric
 from evaluation.models import SuccessCriterion
 from summits.enums import PhaseKind
 from tests import factories
@@ -88,7 +88,7 @@ def test_judge_with_7_pairs_is_not_enough_data(builder):
 
     judged = judge(criterion, load_frames(builder.programme))
 
-    assert _judged(judged) == ("Pilot", "Not available", NOT_ENOUGH, "fewer than 8 matched pairs")
+    assert _judged(judged) == ("Pilot", "Not available", NOT_ENOUGH, "fewer than 8 people with a pair")
 
 
 def test_judge_with_8_pairs_is_met(builder):
@@ -97,7 +97,7 @@ def test_judge_with_8_pairs_is_met(builder):
 
     judged = judge(criterion, load_frames(builder.programme))
 
-    assert _judged(judged) == ("Pilot", "+1.00", MET, "")
+    assert _judged(judged) == ("Pilot", "+1.00", MET, "rests on fewer than 30 people")
 
 
 def test_judge_with_8_pairs_below_the_threshold_is_not_met(builder):
@@ -106,7 +106,7 @@ def test_judge_with_8_pairs_below_the_threshold_is_not_met(builder):
 
     judged = judge(criterion, load_frames(builder.programme))
 
-    assert _judged(judged) == ("Pilot", "+1.00", NOT_MET, "")
+    assert _judged(judged) == ("Pilot", "+1.00", NOT_MET, "rests on fewer than 30 people")
 
 
 def test_judge_at_most_criterion(builder):
@@ -115,7 +115,7 @@ def test_judge_at_most_criterion(builder):
 
     judged = judge(criterion, load_frames(builder.programme))
 
-    assert _judged(judged) == ("Pilot", "£0.00", MET, "")
+    assert _judged(judged) == ("Pilot", "£0.00", MET, "")  # a cost, not a sample: no note on its size
 
 
 def test_judge_without_answers_is_not_enough_data(builder):
@@ -133,14 +133,18 @@ def test_judge_standard_pilot_criteria(standard):
 
     results = [_judged(judge(c, frames)) for c in SuccessCriterion.objects.filter(programme=standard.programme)]
 
-    # Overall: 15 of 20 rose, mean +0.75; scale: 17 of 20 rose; attended 20 of 22; 20 of 20
-    # answered the post survey; 18 of 20 rated the experience 4 or 5; £2,000 / 20 attendees.
+    # Overall: mean +0.75. Scale: α of the two pre answers over the 20 pilot people 0.8259, SD of
+    # the pre scale scores 0.7678, so a reliable change exceeds 1.96 · 0.7678 · √2 · √0.1741 =
+    # 0.888: the 13 people whose scale score rose by 1 or 1.5 (of 17 who rose at all). Attended 20
+    # of 22; 20 of 20 people answered the post survey; 18 of 20 rated the experience 4 or 5;
+    # £2,000 (both pilot sessions held) / 20 people who attended.
+    few = "rests on fewer than 30 people"
     assert results == [
-        ("Pilot", "+0.75", MET, ""),
-        ("Pilot", "85.0%", MET, ""),
-        ("Pilot", "90.9%", MET, ""),
-        ("Pilot", "100.0%", MET, ""),
-        ("Pilot", "90.0%", MET, ""),
+        ("Pilot", "+0.75", MET, few),
+        ("Pilot", "65.0%", MET, few),
+        ("Pilot", "90.9%", MET, few),
+        ("Pilot", "100.0%", MET, few),
+        ("Pilot", "90.0%", MET, few),
         ("Pilot", "£100.00", MET, ""),
         ("Pilot, every leadership group", "60.0%", MET, "lowest: Acute trust boards"),
     ]
@@ -153,6 +157,85 @@ def test_judge_every_group_names_the_lowest_group_when_not_met(standard):
 
     # Acute trust boards: 12 attended of a target of 20; integrated care boards: 8 of 10.
     assert _judged(judged) == ("Pilot, every leadership group", "60.0%", NOT_MET, "lowest: Acute trust boards")
+
+
+def test_judge_with_confidence_needs_the_wilson_interval_past_the_threshold(standard):
+    criterion = _criterion(standard.programme, Metric.PCT_IMPROVED, "60")
+    criterion.judged_on = Judgement.WITH_CONFIDENCE
+    criterion.save()
+
+    judged = judge(criterion, load_frames(standard.programme))
+
+    # 13 of 20 reliably improved: 65%, but Wilson's 95% interval, by hand with z = 1.959964:
+    # (0.65 + z²/40 ± z·√(0.65·0.35/20 + z²/1600)) / (1 + z²/20) = 43.3% to 81.9%.
+    assert _judged(judged) == (
+        "Pilot",
+        "65.0%",
+        NOT_MET,
+        "not met with confidence: 95% CI 43.3% to 81.9%; rests on fewer than 30 people",
+    )
+    criterion.threshold = Decimal("40")
+    assert judge(criterion, load_frames(standard.programme)).result == MET
+
+
+def test_judge_mean_change_with_confidence_uses_the_t_interval(builder):
+    _pairs(builder, 8)  # changes 1, 2, 0, 1, 1, 1, 2, 0: mean 1, SD √(4/7)
+    criterion = _criterion(builder.programme, Metric.MEAN_CHANGE_OVERALL, "0.5")
+    criterion.judged_on = Judgement.WITH_CONFIDENCE
+
+    judged = judge(criterion, load_frames(builder.programme))
+
+    # t(0.975, 7) = 2.364624; 1 ± 2.364624 · √(4/7) / √8 = 0.368 to 1.632: not wholly above 0.5.
+    assert _judged(judged) == (
+        "Pilot",
+        "+1.00",
+        NOT_MET,
+        "not met with confidence: 95% CI +0.37 to +1.63; rests on fewer than 30 people",
+    )
+
+
+def test_judge_counts_a_person_with_two_sessions_once(builder):
+    registrations = builder.participants(builder.session("PIL-01", days_ago=40), [Participant(p) for p in PAIRS])
+    # The first person comes again to a later session and falls from 4 to 1 there: that pair
+    # must not count (their pair is from their first session), nor make them two people.
+    builder.participant(builder.session("PIL-02", days_ago=20), Participant((4, 1)), person=registrations[0].person)
+    criterion = _criterion(builder.programme, Metric.MEAN_CHANGE_OVERALL, "0.5")
+
+    judged = judge(criterion, load_frames(builder.programme))
+
+    assert judged.measured.n == 8
+    assert judged.value == "+1.00"
+
+
+def test_judge_cost_per_attendee_from_held_sessions_only(builder):
+    _pairs(builder, 8)  # PIL-01, held 30 days ago, no cost lines
+    held = builder.session("PIL-02", cost="400.00", days_ago=10)
+    builder.participants(held, [Participant((2, 3)) for _ in range(2)])
+    builder.session("PIL-03", cost="5000.00", days_ago=-10)  # not held yet: its cost is left out
+    criterion = _criterion(builder.programme, Metric.COST_PER_ATTENDEE, "100", comparator=Comparator.AT_MOST)
+
+    judged = judge(criterion, load_frames(builder.programme))
+
+    assert _judged(judged) == ("Pilot", "£40.00", MET, "")  # £400 / 10 people
+
+
+def test_judge_cost_for_every_group_is_not_enough_data(standard):
+    criterion = _criterion(
+        standard.programme,
+        Metric.COST_PER_ATTENDEE,
+        "100",
+        comparator=Comparator.AT_MOST,
+        scope=CriterionScope.EVERY_GROUP,
+    )
+
+    judged = judge(criterion, load_frames(standard.programme))
+
+    assert _judged(judged) == (
+        "Pilot, every leadership group",
+        "Not available",
+        NOT_ENOUGH,
+        "costs are not recorded per group",
+    )
 
 
 def test_judge_every_group_on_confidence_change(standard):

@@ -277,7 +277,14 @@ ADD = reverse("evaluation:criterion-add")
 
 
 def _post(client, path, **values):
-    data = {"metric": "pct_improved", "comparator": "gte", "threshold": "65", "phase": "pilot", "scope": "overall"}
+    data = {
+        "metric": "pct_improved",
+        "comparator": "gte",
+        "threshold": "65",
+        "phase": "pilot",
+        "scope": "overall",
+        "judged_on": "point",
+    }
     return client.post(path, data | values)
 
 
@@ -315,9 +322,31 @@ def test_criterion_add_saves_and_returns_to_the_pilot(evaluator_client, evaluato
         2,
     )
     entry = AuditEntry.objects.get(action="criterion.created")
-    assert (entry.actor, entry.object_repr) == (evaluator, f"Participants whose confidence improved (%) ({small[0]})")
+    assert (entry.actor, entry.object_repr) == (
+        evaluator,
+        f"People whose confidence reliably improved (%) ({small[0]})",
+    )
     page = evaluator_client.get(response.url)
-    assert "Success criterion saved: Participants whose confidence improved (%)" in page.text
+    assert "Success criterion saved: People whose confidence reliably improved (%)" in page.text
+
+
+def test_criterion_add_met_with_confidence(evaluator_client, small):
+    response = _post(evaluator_client, ADD + "?programme=small", judged_on="confident")
+
+    assert response.status_code == 302
+    assert SuccessCriterion.objects.get(metric="pct_improved").judged_on == "confident"
+
+
+def test_criterion_add_with_confidence_on_a_cost_shows_the_error(evaluator_client, small):
+    response = _post(
+        evaluator_client, ADD + "?programme=small", metric="cost_per_attendee", comparator="lte", judged_on="confident"
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "judged_on": ["This measure has no confidence interval: judge it on its point estimate"]
+    }
+    assert '<li><a href="#id_judged_on_0">This measure has no confidence interval' in response.text
 
 
 def test_criterion_add_refuses_a_second_criterion_on_the_same_selection(evaluator_client, small):
