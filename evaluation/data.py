@@ -50,6 +50,7 @@ class Frames:
     targets: "pd.DataFrame"
     texts: "pd.DataFrame"  # free-text answers: registration, survey, item, text (never shown with a key)
     total_cost: float
+    versions: "pd.DataFrame | None" = None  # questionnaire versions with answers (load_versions)
 
 
 def _table(model) -> str:
@@ -60,34 +61,121 @@ def _column(model, field: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field).column)
 
 
-def load_items(programme: Programme) -> "pd.DataFrame":
-    """One row per item code across the programme's questionnaires; where versions differ,
-    the newest wording wins (codes are stable, so answers to any version pair by code)."""
-    import pandas as pd
+ITEM_COLUMNS = ["item", "kind", "domain", "label", "scale_min", "scale_max", "retrospective_of", "order", "versions"]
 
-    rows: dict[str, dict] = {}
-    items = (
+
+def _stored_items(programme: Programme) -> list[Item]:
+    return list(
         Item.objects.filter(questionnaire__programme=programme)
         .select_related("questionnaire")
-        .order_by("questionnaire__version", "order")
+        .order_by("questionnaire__version", "order", "pk")
     )
+
+
+def load_item_codes(programme: Programme, items: list[Item] | None = None) -> tuple["pd.DataFrame", dict[int, str]]:
+    """The items the metrics see, and which of them each stored item (by id) is.
+
+    Answers pair across surveys and versions by the item's stable code — but only while it
+    measures the same thing: a version that gives a code another purpose or domain starts a new
+    item, so answers to the older meaning keep their own item ("<code>~<domain>") and domain and
+    never pair with the new one. The code itself goes to the meaning of the newest version. An
+    item's `label` is its wording; when versions worded it differently (the organiser confirmed
+    the meaning unchanged), the label gives each version's wording, so every answer is reported
+    under the wording it was given. `versions` lists the survey versions that asked it.
+    """
+    import pandas as pd
+
+    if items is None:
+        items = _stored_items(programme)
+    meanings: dict[tuple[str, str, str], list[Item]] = {}
     for item in items:
-        kind = KINDS.get(item.purpose)
-        if kind is None:
-            kind = "text" if item.type == ItemType.TEXT else "choice"
-        low, high = (None, None) if item.type == ItemType.TEXT else item.value_range
-        rows[item.code] = {
-            "item": item.code,
-            "kind": kind,
-            "domain": item.domain,
-            "label": item.text,
-            "scale_min": float(low) if low is not None else float("nan"),
-            "scale_max": float(high) if high is not None else float("nan"),
-            "retrospective_of": item.retrospective_of,
-            "order": item.order,
-        }
-    columns = ["item", "kind", "domain", "label", "scale_min", "scale_max", "retrospective_of", "order"]
-    return pd.DataFrame(list(rows.values()), columns=columns)
+        kind = KINDS.get(item.purpose) or ("text" if item.type == ItemType.TEXT else "choice")
+        meanings.setdefault((item.code, kind, item.domain), []).append(item)
+    newest: dict[str, tuple[str, str, str]] = {}
+    for key, versions in meanings.items():
+        latest = max(version.questionnaire.version for version in versions)
+        if key[0] not in newest or latest >= max(v.questionnaire.version for v in meanings[newest[key[0]]]):
+            newest[key[0]] = key
+    rows, codes = [], {}
+    for key, versions in meanings.items():
+        code, kind, domain = key
+        name = code if newest[code] == key else f"{code}~{domain or kind}"
+        first = versions[0]
+        wordings: dict[str, list[str]] = {}
+        for version in versions:
+            codes[version.pk] = name
+            wordings.setdefault(version.text, []).append(
+                f"{version.questionnaire.get_kind_display().lower()} v{version.questionnaire.version}"
+            )
+        if len(wordings) == 1:
+            text = versions[-1].text
+        else:
+            text = " / ".join(f"“{wording}” ({', '.join(asked)})" for wording, asked in reversed(wordings.items()))
+        low, high = (None, None) if first.type == ItemType.TEXT else versions[-1].value_range
+        rows.append(
+            {
+                "item": name,
+                "kind": kind,
+                "domain": domain,
+                "label": text,
+                "scale_min": float(low) if low is not None else float("nan"),
+                "scale_max": float(high) if high is not None else float("nan"),
+                "retrospective_of": versions[-1].retrospective_of,
+                "order": versions[-1].order,
+                "versions": "; ".join(dict.fromkeys(asked for asked_list in wordings.values() for asked in asked_list)),
+            }
+        )
+    return pd.DataFrame(rows, columns=ITEM_COLUMNS), codes
+
+
+def load_items(programme: Programme) -> "pd.DataFrame":
+    """One row per item as the metrics see it (see load_item_codes)."""
+    return load_item_codes(programme)[0]
+
+
+def load_versions(programme: Programme, items: list[Item] | None = None) -> "pd.DataFrame":
+    """The questionnaire versions with answers: survey, version, when it was made, responses
+    (registrations), and how it differs from the version before (questions added, removed,
+    reworded)."""
+    import pandas as pd
+
+    if items is None:
+        items = _stored_items(programme)
+    answered = dict(
+        Response.objects.filter(questionnaire__programme=programme)
+        .values("questionnaire_id")
+        .annotate(n=Count("id"))
+        .values_list("questionnaire_id", "n")
+    )
+    questionnaires: dict[int, Questionnaire] = {}
+    wordings: dict[int, dict[str, str]] = {}
+    for item in items:
+        questionnaires[item.questionnaire_id] = item.questionnaire
+        wordings.setdefault(item.questionnaire_id, {})[item.code] = item.text
+    rows, previous = [], {}
+    for questionnaire in sorted(questionnaires.values(), key=lambda q: (q.kind, q.version)):
+        wording = wordings[questionnaire.pk]
+        before = previous.get(questionnaire.kind)
+        changes = []
+        if before is not None:
+            added = sorted(set(wording) - set(before))
+            removed = sorted(set(before) - set(wording))
+            reworded = sorted(code for code in set(wording) & set(before) if wording[code] != before[code])
+            for what, codes in (("added", added), ("removed", removed), ("reworded", reworded)):
+                if codes:
+                    changes.append(f"{what}: {', '.join(codes)}")
+        previous[questionnaire.kind] = wording
+        if answered.get(questionnaire.pk):
+            rows.append(
+                {
+                    "survey": questionnaire.get_kind_display(),
+                    "version": questionnaire.version,
+                    "created": questionnaire.created_at.date().isoformat(),
+                    "responses": answered[questionnaire.pk],
+                    "changes": "; ".join(changes) or ("first version" if before is None else "no change to questions"),
+                }
+            )
+    return pd.DataFrame(rows, columns=["survey", "version", "created", "responses", "changes"])
 
 
 def _answer_sql(programme: Programme) -> tuple[str, list]:
@@ -122,13 +210,16 @@ def read_answer_rows(programme: Programme) -> "pd.DataFrame":
     return pd.DataFrame.from_records(rows, columns=["registration", "survey", "item_id", "value"])
 
 
-def load_answers(programme: Programme, registrations: "pd.DataFrame") -> "pd.DataFrame":
-    """answers: registration, participant, survey, item (code), value, text ("" — free text is
-    kept apart in Frames.texts)."""
+def load_answers(
+    programme: Programme, registrations: "pd.DataFrame", codes: dict[int, str] | None = None
+) -> "pd.DataFrame":
+    """answers: registration, participant, survey, item (the metrics' item, see
+    load_item_codes), value, text ("" — free text is kept apart in Frames.texts)."""
     import pandas as pd
 
     raw = read_answer_rows(programme)
-    codes = dict(Item.objects.filter(questionnaire__programme=programme).values_list("pk", "code"))
+    if codes is None:
+        codes = load_item_codes(programme)[1]
     answers = pd.DataFrame(
         {
             "registration": raw["registration"].astype("int64"),
@@ -143,15 +234,20 @@ def load_answers(programme: Programme, registrations: "pd.DataFrame") -> "pd.Dat
     return answers[["registration", "participant", "survey", "item", "value", "text"]]
 
 
-def load_texts(programme: Programme) -> "pd.DataFrame":
+def load_texts(programme: Programme, codes: dict[int, str] | None = None) -> "pd.DataFrame":
     import pandas as pd
 
+    if codes is None:
+        codes = load_item_codes(programme)[1]
     rows = (
         Answer.objects.filter(response__registration__session__phase__programme=programme, value__isnull=True)
         .exclude(text="")
-        .values_list("response__registration_id", "response__kind", "item__code", "text")
+        .values_list("response__registration_id", "response__kind", "item_id", "text")
     )
-    return pd.DataFrame(list(rows), columns=["registration", "survey", "item", "text"])
+    return pd.DataFrame(
+        [(registration, survey, codes[item], text) for registration, survey, item, text in rows],
+        columns=["registration", "survey", "item", "text"],
+    )
 
 
 REGISTRATION_COLUMNS = (
@@ -317,13 +413,19 @@ def load_frames(programme: Programme) -> Frames:
     invitations = pd.DataFrame.from_records(
         list(
             Invitation.objects.filter(session__phase__programme=programme).values_list(
-                "person_id", "session__code", "status"
+                "person_id", "session__code", "status", "person__organisation__region", "session__region"
             )
         ),
-        columns=["participant", "session", "status"],
+        columns=["participant", "session", "status", "person_region", "session_region"],
     )
     if len(invitations):  # (empty, the columns stay untyped, as they always were)
         invitations["participant"] = invitations["participant"].map(keys)
+    # The invitee's region as on registrations: their organisation's, else the session's.
+    person_region, session_region = invitations["person_region"], invitations["session_region"]
+    invitations["region"] = (
+        person_region.where(person_region.astype(bool)).fillna(session_region.where(session_region.astype(bool)))
+    ).fillna("")
+    invitations = invitations[["participant", "session", "status", "region"]]
     targets = pd.DataFrame(
         list(
             GroupTarget.objects.filter(phase__programme=programme).values_list("group__name", "phase__kind", "target")
@@ -331,16 +433,19 @@ def load_frames(programme: Programme) -> Frames:
         columns=["group", "phase", "target"],
     )
     sessions, total_cost = load_sessions(programme)
+    stored_items = _stored_items(programme)
+    items, codes = load_item_codes(programme, stored_items)
     return Frames(
-        answers=load_answers(programme, registrations),
-        items=load_items(programme),
+        answers=load_answers(programme, registrations, codes),
+        items=items,
         registrations=registrations,
         memberships=memberships,
         sessions=sessions,
         invitations=invitations,
         targets=targets,
-        texts=load_texts(programme),
+        texts=load_texts(programme, codes),
         total_cost=total_cost,
+        versions=load_versions(programme, stored_items),
     )
 
 

@@ -4,7 +4,9 @@ keys and never a name or email, and a fixed number of queries."""
 import pytest
 
 from attendees.models import Person
+from evaluation import metrics
 from evaluation.data import Frames, load_frames
+from feedback.models import Questionnaire
 from feedback.pseudonyms import participant_key
 from tests import factories
 from tests.evaluation.conftest import Participant
@@ -29,7 +31,17 @@ def test_load_frames_columns(standard):
 
     assert {name: list(getattr(frames, name).columns) for name in FRAME_NAMES} == {
         "answers": ["registration", "participant", "survey", "item", "value", "text"],
-        "items": ["item", "kind", "domain", "label", "scale_min", "scale_max", "retrospective_of", "order"],
+        "items": [
+            "item",
+            "kind",
+            "domain",
+            "label",
+            "scale_min",
+            "scale_max",
+            "retrospective_of",
+            "order",
+            "versions",
+        ],
         "registrations": [
             "registration",
             "participant",
@@ -59,8 +71,9 @@ def test_load_frames_columns(standard):
             "waitlisted",
             "cost",
             "status",
+            "held",
         ],
-        "invitations": ["participant", "session", "status"],
+        "invitations": ["participant", "session", "status", "region"],
         "targets": ["group", "phase", "target"],
         "texts": ["registration", "survey", "item", "text"],
     }
@@ -131,6 +144,7 @@ def test_load_frames_values_for_one_participant(builder):
             "waitlisted": 0,
             "cost": 300.0,
             "status": "published",
+            "held": True,
         }
     ]
     items = frames.items.set_index("item")
@@ -186,3 +200,86 @@ def test_load_frames_query_count_for_12_participants(builder, django_assert_num_
 
     with django_assert_num_queries(14):
         load_frames(builder.programme)
+
+
+# --- questionnaire versions ----------------------------------------------------------------------
+
+
+def _reword(programme, kind: str, code: str, **changes):
+    """A new version of the programme's `kind` questionnaire with one item changed, as the
+    organisers' editing makes it once the questionnaire has answers."""
+    current = Questionnaire.objects.filter(programme=programme, kind=kind).order_by("-version").first()
+    copy = Questionnaire.objects.create(
+        programme=programme, kind=kind, version=current.version + 1, title=current.title
+    )
+    for item in current.items.all():
+        item.pk, item.questionnaire = None, copy
+        if item.code == code:
+            for name, value in changes.items():
+                setattr(item, name, value)
+        item.save()
+    return copy
+
+
+def test_a_reworded_item_reports_each_versions_wording_and_still_pairs(builder):
+    session = builder.session("PIL-01")
+    first = builder.participant(session, Participant((2, 3)))
+    _reword(builder.programme, "post", "conf_overall", text="How sure are you about data decisions now?")
+    builder.participant(session, Participant((2, 4)))
+
+    frames = load_frames(builder.programme)
+
+    overall = frames.items.set_index("item").loc["conf_overall"]
+    assert overall["label"] == (
+        "“How sure are you about data decisions now?” (post survey v2) / "
+        "“How confident are you in making decisions about data, information and technology?” "
+        "(pre survey v1, post survey v1, follow-up survey v1)"
+    )
+    assert frames.answers[frames.answers["item"] == "conf_overall"]["registration"].nunique() == 2
+    assert first.pk in set(frames.answers["registration"])
+    assert frames.versions.to_dict("records") == [
+        {
+            "survey": "Post survey",
+            "version": 1,
+            "created": frames.versions["created"][0],
+            "responses": 1,
+            "changes": "first version",
+        },
+        {
+            "survey": "Post survey",
+            "version": 2,
+            "created": frames.versions["created"][1],
+            "responses": 1,
+            "changes": "reworded: conf_overall",
+        },
+        {
+            "survey": "Pre survey",
+            "version": 1,
+            "created": frames.versions["created"][2],
+            "responses": 2,
+            "changes": "first version",
+        },
+    ]
+
+
+def test_an_item_given_a_new_domain_is_a_new_item_that_does_not_pair(builder):
+    session = builder.session("PIL-01")
+    builder.participant(session, Participant((2, 3)))
+    _reword(builder.programme, "post", "conf_overall", domain="assurance")
+    later = builder.participant(session, Participant((2, 5)))
+
+    frames = load_frames(builder.programme)
+
+    items = frames.items.set_index("item")
+    # The code goes to the newest meaning; the older answers keep their own item and domain.
+    assert items.loc["conf_overall", "domain"] == "assurance"
+    assert items.loc["conf_overall~overall", "domain"] == "overall"
+    answers = frames.answers.astype({"item": str, "survey": str})
+    later_overall = answers[(answers["registration"] == later.pk) & answers["item"].str.startswith("conf_overall")]
+    assert sorted(zip(later_overall["survey"], later_overall["item"], strict=True)) == [
+        ("post", "conf_overall"),
+        ("pre", "conf_overall~overall"),
+    ]
+    outcome = metrics.paired_outcomes(frames.answers, frames.items).set_index("measure")
+    assert outcome.loc["conf_overall", "n_pairs"] == 0  # the new item has no pre answers to pair with
+    assert outcome.loc["conf_overall~overall", "n_pairs"] == 1  # the first person, under the old meaning
