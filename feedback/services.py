@@ -94,6 +94,55 @@ class ItemDetails:
     domain: str = ""
     retrospective_of: str = ""
     choices: tuple[str, ...] = ()
+    # When a confidence question with answers is reworded: "same" (it still asks the same
+    # thing: keep the code, answers pair) or "new" (a new question: it needs a new code).
+    meaning: str = ""
+
+
+SAME_MEANING, NEW_MEANING = "same", "new"
+PAIRED_PURPOSES = (ItemPurpose.CONFIDENCE, ItemPurpose.RETROSPECTIVE)
+
+
+def _check_meaning(*, programme_id: int, details: ItemDetails, item: Item | None) -> None:
+    """An item code is what pairs answers across surveys and versions, so it must mean one
+    thing across the programme: the same purpose and domain everywhere (changing what a
+    question measures makes it a new question, with a new code), and a reworded confidence
+    question with answers says whether it still asks the same thing."""
+    others = Item.objects.filter(questionnaire__programme_id=programme_id, code=details.code)
+    if item is not None:
+        others = others.exclude(pk=item.pk)
+    clash = others.exclude(purpose=details.purpose, domain=details.domain).first()
+    if clash is not None:
+        measures = (
+            f"{clash.get_purpose_display().lower()}, domain {clash.domain}"
+            if clash.domain
+            else (clash.get_purpose_display().lower())
+        )
+        raise ValidationError(
+            {
+                "code": f"The code {details.code} already measures something else in this programme ({measures}). "
+                "A question that measures something new needs a new code"
+            }
+        )
+    if item is None or details.purpose not in PAIRED_PURPOSES or details.text == item.text:
+        return
+    answered = Answer.objects.filter(item__questionnaire__programme_id=programme_id, item__code=item.code).exists()
+    if not answered:
+        return
+    if details.meaning not in (SAME_MEANING, NEW_MEANING):
+        raise ValidationError(
+            {
+                "meaning": "You changed the wording of a confidence question that people have answered. Say "
+                "whether it still asks the same thing"
+            }
+        )
+    if details.meaning == NEW_MEANING and (
+        details.code == item.code
+        or Item.objects.filter(questionnaire__programme_id=programme_id, code=details.code).exists()
+    ):
+        raise ValidationError(
+            {"code": "A question that asks something new needs a code that no other question has used"}
+        )
 
 
 def _editable(questionnaire: Questionnaire) -> Questionnaire:
@@ -142,7 +191,11 @@ def _check_item(details: ItemDetails) -> None:
 @transaction.atomic
 def save_item(*, actor, questionnaire: Questionnaire, details: ItemDetails, item: Item | None = None) -> Item:
     """Adds a question, or changes one (`item`). On an answered questionnaire this makes a new
-    version first; the returned item belongs to the version that now holds the change."""
+    version first; the returned item belongs to the version that now holds the change.
+
+    A code measures one thing across the programme (see `_check_meaning`): a reworded
+    confidence question with answers keeps its code only when `details.meaning` says it still
+    asks the same thing; a new meaning needs a new code, so its answers never pair with the old."""
     _check_item(details)
     target = _editable(questionnaire)
     values = {
@@ -161,6 +214,7 @@ def save_item(*, actor, questionnaire: Questionnaire, details: ItemDetails, item
         clash = clash.exclude(code=item.code)
     if clash.exists():
         raise ValidationError({"code": "Another question in this questionnaire already has this code"})
+    _check_meaning(programme_id=questionnaire.programme_id, details=details, item=item)
     if item is None:
         order = (target.items.aggregate(Max("order"))["order__max"] or 0) + 1
         saved = Item(questionnaire=target, order=order, **values)
@@ -180,7 +234,7 @@ def save_item(*, actor, questionnaire: Questionnaire, details: ItemDetails, item
         object_type="questionnaire",
         object_repr=f"{target} ({target.get_kind_display()})",
         before=before,
-        after={"version": target.version, **values},
+        after={"version": target.version, **values, **({"meaning": details.meaning} if details.meaning else {})},
     )
     return saved
 

@@ -5,7 +5,7 @@ from django import forms
 from config.forms import ServiceErrorsMixin
 from feedback.enums import ItemPurpose, ItemType
 from feedback.models import Item, SurveySchedule, item_code_validator
-from feedback.services import SCHEDULE_FIELDS, ItemDetails
+from feedback.services import NEW_MEANING, SAME_MEANING, SCHEDULE_FIELDS, ItemDetails
 
 
 class ItemForm(ServiceErrorsMixin, forms.Form):
@@ -59,6 +59,20 @@ class ItemForm(ServiceErrorsMixin, forms.Form):
         help_text="For a retrospective question: the code of the confidence question it mirrors",
     )
     required = forms.BooleanField(label="People must answer this question", required=False, initial=True)
+    meaning = forms.ChoiceField(
+        label="If you reworded a confidence question that people have answered: does it still ask the same thing?",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            (SAME_MEANING, "Yes, the same thing: keep the code, so answers before and after the change pair"),
+            (
+                NEW_MEANING,
+                "No, something new: I have given it a new code, and its answers will not pair with the old ones",
+            ),
+        ],
+        help_text="Only asked when the wording of an answered confidence question changes. Changing what a question "
+        "measures (its domain) always makes it a new question with a new code.",
+    )
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip()
@@ -89,6 +103,7 @@ class ItemForm(ServiceErrorsMixin, forms.Form):
             domain=data["domain"].strip(),
             retrospective_of=data["retrospective_of"].strip(),
             choices=tuple(line.strip() for line in data["choices"].splitlines() if line.strip()),
+            meaning=data["meaning"],
         )
 
 

@@ -6,6 +6,7 @@ import pytest
 from attendees.models import Person
 from evaluation import metrics
 from evaluation.data import Frames, load_frames
+from feedback import services as feedback_services
 from feedback.models import Questionnaire
 from feedback.pseudonyms import participant_key
 from tests import factories
@@ -283,3 +284,34 @@ def test_an_item_given_a_new_domain_is_a_new_item_that_does_not_pair(builder):
     outcome = metrics.paired_outcomes(frames.answers, frames.items).set_index("measure")
     assert outcome.loc["conf_overall", "n_pairs"] == 0  # the new item has no pre answers to pair with
     assert outcome.loc["conf_overall~overall", "n_pairs"] == 1  # the first person, under the old meaning
+
+
+def test_a_reworded_item_with_a_new_meaning_does_not_pair(builder, organiser):
+    session = builder.session("PIL-01")
+    builder.participant(session, Participant((2, 3)))
+    post = Questionnaire.objects.get(programme=builder.programme, kind="post")
+    item = post.items.get(code="conf_assurance")
+    feedback_services.save_item(
+        actor=organiser,
+        questionnaire=post,
+        item=item,
+        details=feedback_services.ItemDetails(
+            code="conf_cyber",
+            text="How confident are you about cyber security?",
+            type=item.type,
+            purpose=item.purpose,
+            domain="cyber",
+            choices=tuple(item.choices),
+            meaning=feedback_services.NEW_MEANING,
+        ),
+    )
+    later = builder.participant(session, Participant((2, 3), post=False))
+    factories.survey_response(registration=later, kind="post", answers={"conf_overall": 3, "conf_cyber": 5})
+
+    frames = load_frames(builder.programme)
+    outcome = metrics.paired_outcomes(frames.answers, frames.items)
+
+    by_measure = outcome.set_index("measure")
+    assert by_measure.loc["conf_assurance", "n_pairs"] == 1  # the first person only
+    assert by_measure.loc["conf_cyber", "n_pairs"] == 0  # never pairs with the old wording's pre answers
+    assert by_measure.loc["conf_overall", "n_pairs"] == 2

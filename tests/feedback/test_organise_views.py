@@ -579,6 +579,33 @@ def test_form_error_is_shown_with_what_was_typed(organiser_client, defaults):
     assert pre.items.count() == 8
 
 
+def test_rewording_an_answered_confidence_item_asks_about_its_meaning(organiser_client, defaults, pilot):
+    pre = defaults["pre"]
+    session = factories.session(phase=pilot)
+    factories.survey_response(
+        registration=factories.registration(session=session), answers={"conf_assurance": 3}, questionnaire=pre
+    )
+    item = pre.items.get(code="conf_assurance")
+    data = item_data(code="conf_assurance", domain="assurance", text="How sure are you about assurance?")
+    path = reverse("feedback:surveys-item-change", kwargs={"pk": item.pk})
+
+    asked = organiser_client.post(path, data)
+    saved = organiser_client.post(path, data | {"meaning": "same"})
+
+    assertContains(
+        asked,
+        '<a href="#id_meaning_0">You changed the wording of a confidence question that people have answered. Say '
+        "whether it still asks the same thing</a>",
+        html=True,
+    )
+    assertContains(asked, 'value="How sure are you about assurance?"')
+    assert saved.status_code == 302
+    assert pre.items.get(code="conf_assurance").text == item.text  # version 1 keeps its wording
+    assert Item.objects.filter(code="conf_assurance", questionnaire__version=2).get().text == (
+        "How sure are you about assurance?"
+    )
+
+
 def test_change_form_starts_with_the_item_and_its_choices(organiser_client, defaults):
     item = defaults["post"].items.get(code="experience")
 

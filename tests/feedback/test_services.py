@@ -16,6 +16,7 @@ from feedback import queries, services
 from feedback.enums import CONFIDENCE_LABELS, ItemPurpose, ItemType, ResponseSource, SurveyKind
 from feedback.models import Answer, Item, Questionnaire, Response, SurveySchedule
 from feedback.services import ItemDetails
+from summits.models import AuditEntry
 from tests import factories
 from tests.feedback.conftest import PRE_ANSWERS
 
@@ -230,7 +231,10 @@ def test_save_item_after_a_response_makes_version_2_with_every_item_and_the_chan
     item = pre.items.get(code="conf_assurance")
 
     saved = services.save_item(
-        actor=organiser, questionnaire=pre, item=item, details=details_of(item, text="How sure are you?")
+        actor=organiser,
+        questionnaire=pre,
+        item=item,
+        details=details_of(item, text="How sure are you?", meaning=services.SAME_MEANING),
     )
 
     version_2 = Questionnaire.objects.get(programme=programme, kind=SurveyKind.PRE, version=2)
@@ -241,6 +245,58 @@ def test_save_item_after_a_response_makes_version_2_with_every_item_and_the_chan
     answered.refresh_from_db()
     assert answered.questionnaire_id == pre.pk
     assert sorted(answered.answers.values_list("item__questionnaire__version", flat=True)) == [1] * 8
+
+
+def test_rewording_an_answered_confidence_item_asks_whether_it_means_the_same(surveys, place, organiser):
+    pre = surveys[SurveyKind.PRE]
+    factories.survey_response(registration=place, answers=PRE_ANSWERS)
+    item = pre.items.get(code="conf_assurance")
+
+    with pytest.raises(ValidationError) as raised:
+        services.save_item(actor=organiser, questionnaire=pre, item=item, details=details_of(item, text="Sure?"))
+
+    assert raised.value.message_dict == {
+        "meaning": [
+            "You changed the wording of a confidence question that people have answered. Say whether it still "
+            "asks the same thing"
+        ]
+    }
+    assert Questionnaire.objects.filter(kind=SurveyKind.PRE).count() == 1  # no version made
+
+
+def test_a_new_meaning_needs_a_new_code(surveys, place, organiser):
+    pre = surveys[SurveyKind.PRE]
+    factories.survey_response(registration=place, answers=PRE_ANSWERS)
+    item = pre.items.get(code="conf_assurance")
+    new_meaning = details_of(item, text="How sure are you about cyber security?", meaning=services.NEW_MEANING)
+
+    with pytest.raises(ValidationError) as raised:
+        services.save_item(actor=organiser, questionnaire=pre, item=item, details=new_meaning)
+    saved = services.save_item(
+        actor=organiser, questionnaire=pre, item=item, details=dataclasses.replace(new_meaning, code="conf_cyber")
+    )
+
+    assert raised.value.message_dict == {
+        "code": ["A question that asks something new needs a code that no other question has used"]
+    }
+    assert (saved.code, saved.questionnaire.version) == ("conf_cyber", 2)
+    assert AuditEntry.objects.filter(action="questionnaire.item_saved").latest("pk").after["meaning"] == "new"
+
+
+def test_changing_what_an_item_measures_needs_a_new_code(surveys, place, organiser):
+    pre = surveys[SurveyKind.PRE]
+    factories.survey_response(registration=place, answers=PRE_ANSWERS)
+    item = pre.items.get(code="conf_assurance")
+
+    with pytest.raises(ValidationError) as raised:
+        services.save_item(actor=organiser, questionnaire=pre, item=item, details=details_of(item, domain="overall"))
+
+    assert raised.value.message_dict == {
+        "code": [
+            "The code conf_assurance already measures something else in this programme (confidence (paired before "
+            "and after), domain assurance). A question that measures something new needs a new code"
+        ]
+    }
 
 
 def test_save_item_adding_after_a_response_leaves_version_1_as_it_was(programme, surveys, place, organiser):
