@@ -179,12 +179,12 @@ def _disclose_row(columns: list[Column], row: dict[str, Any]) -> dict[str, Any]:
             )
             result[column.key] = shown
             if why == disclosure.FEWER_THAN_EIGHT:
-                reasons.append(f"{column.label}: withheld, {why}")
+                reasons.append(f"withheld: {why}")
         elif column.kind == "statistic":
             why = disclosure.statistic_withheld(row.get(column.n))
             value = disclosure.clean(value)
             result[column.key] = None if why else _statistic_shown(value, column.format)
-            if why and value is not None:
+            if why == disclosure.FEWER_THAN_EIGHT:
                 statistic_withheld = True
                 reasons.append(f"withheld: {why}")
         else:
@@ -200,11 +200,12 @@ def disclose(raw: RawTable) -> Table:
     """The one function that turns exact figures into figures that may be shown (see the module
     docstring for the rule per column kind)."""
     shown = [column for column in raw.columns if not column.hidden]
+    keys = {column.key for column in shown} | {"note"}
     return Table(
         raw.slug,
         raw.title,
         shown,
-        [{key: value for key, value in _disclose_row(raw.columns, row).items()} for row in raw.rows],
+        [{key: value for key, value in _disclose_row(raw.columns, row).items() if key in keys} for row in raw.rows],
         raw.note,
         token=_DISCLOSED,
     )

@@ -16,7 +16,7 @@ DESCRIPTION = (
 )
 
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-# Ten digits as 3-3-4 (an NHS number), checked before phone numbers, which can look alike.
+# Ten digits as 3-3-4 (an NHS number).
 NHS_NUMBER = re.compile(r"(?<![\w+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\w)")
 PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d{2,5}\)?(?:[\s-]?\d){6,8}(?!\w)")
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
@@ -24,10 +24,12 @@ WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 NAME_REMOVED = "[name removed]"
 ORGANISATION_REMOVED = "[organisation removed]"
+# Phone numbers (which start 0 or +44) before NHS numbers, so "+44 113 496 0000" is one phone
+# number; either way the digits are gone.
 PATTERNS = [
     (EMAIL, "[email removed]"),
-    (NHS_NUMBER, "[NHS number removed]"),
     (PHONE, "[phone number removed]"),
+    (NHS_NUMBER, "[NHS number removed]"),
     (POSTCODE, "[postcode removed]"),
 ]
 MAX_NAME_WORDS = 8

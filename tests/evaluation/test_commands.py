@@ -51,23 +51,30 @@ def test_evaluation_report_writes_an_xlsx(standard, tmp_path):
     said = _run(standard.programme, "xlsx", output)
 
     workbook = openpyxl.load_workbook(output, read_only=True)
-    assert workbook.sheetnames[:7] == [
+    assert workbook.sheetnames == [
         "Summary",
         "Criteria",
         "Outcomes by item",
         "Outcomes by group",
         "Reach",
         "Reaction",
-        "Responses",
+        "Improvement by item",
+        "Tests by item",
+        "Effect sizes by item",
+        "Outcomes by group (detail)",
+        "Outcomes by theme",
+        "Outcomes by theme (detail)",
+        "Then-test",
+        "Reliability",
+        "Acceptance and attendance",
+        "Sessions",
+        "Survey take-up",
+        "Follow-up take-up",
+        "Experience ratings",
+        "Pilot vs rollout",
+        "Pilot vs rollout (tests)",
+        "Cost",
     ]
-    assert next(workbook["Responses"].iter_rows(values_only=True)) == (
-        "Participant key",
-        "Session",
-        "Phase",
-        "Survey",
-        "Item",
-        "Value",
-    )
     assert said == _said("xlsx", output)
 
 

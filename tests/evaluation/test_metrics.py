@@ -58,58 +58,6 @@ def only_row(frame, measure):
     return rows.iloc[0]
 
 
-# --- disclosure control ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("n", "shown"),
-    [(0, 0), (1, "*"), (7, "*"), (8, 10), (12, 10), (13, 15), (22, 20), (23, 25), (100, 100)],
-)
-def test_disclose_count_follows_hes_rules(n, shown):
-    assert metrics.disclose_count(n) == shown
-
-
-def test_disclose_count_rejects_negative():
-    with pytest.raises(ValueError, match="negative"):
-        metrics.disclose_count(-1)
-
-
-def test_apply_disclosure_withholds_at_seven_and_keeps_at_eight():
-    frame = pd.DataFrame(
-        {
-            "group": ["a", "b", "c"],
-            "n": [7, 8, 0],
-            "n_improved": [5, 8, 0],
-            "mean_change": [0.5, 0.25, None],
-        }
-    )
-    shown = metrics.apply_disclosure(frame, ["n_improved"], "n", ["mean_change"])
-    assert shown["n"].tolist() == ["*", 10, 0]
-    assert shown["n_improved"].tolist() == ["*", 10, 0]
-    assert shown.loc[0, "mean_change"] is None
-    assert shown.loc[1, "mean_change"] == 0.25
-    assert shown["withheld_reason"].tolist() == ["fewer than 8 people", "", "no people"]
-    assert frame["n"].tolist() == [7, 8, 0]  # the input is not changed
-
-
-def test_apply_disclosure_twice_keeps_both_reasons():
-    frame = pd.DataFrame({"n_a": [3], "n_b": [9], "mean_a": [1.0], "mean_b": [2.0]})
-    shown = metrics.apply_disclosure(frame, [], "n_a", ["mean_a"])
-    shown = metrics.apply_disclosure(shown.assign(n_b=frame["n_b"]), [], "n_b", ["mean_b"])
-    assert shown.loc[0, "mean_a"] is None
-    assert shown.loc[0, "mean_b"] == 2.0
-    assert shown.loc[0, "withheld_reason"] == "fewer than 8 people"
-
-
-def test_total_is_computed_before_rounding():
-    # Three phases of 3 people: each shows "*", but the 9 people together show as 10.
-    frame = pd.DataFrame({"theme": ["possible", "how_to", "how_did"], "attended": [3, 3, 3]})
-    with_total = metrics.add_total_row(frame, key_column="theme", count_columns=["attended"])
-    shown = metrics.apply_disclosure(with_total, [], "attended", [])
-    assert shown["theme"].tolist() == ["possible", "how_to", "how_did", "Total"]
-    assert shown["attended"].tolist() == ["*", "*", "*", 10]
-
-
 # --- paired outcomes: the undefined cases ------------------------------------------------------
 
 
@@ -529,19 +477,6 @@ def test_reaction_without_answers_gives_none():
     assert row["n_recommend"] == 0
     assert row["nps"] is None
     assert row["pct_good_or_very_good"] is None
-
-
-def test_paired_outcomes_through_disclosure():
-    seven = answers_frame(*pre_post("c1", BEFORE[:7], AFTER[:7]))
-    eight = answers_frame(*pre_post("c1", BEFORE, AFTER))
-    for answers, n_shown, withheld in ((seven, "*", True), (eight, 10, False)):
-        frame = metrics.paired_outcomes(answers, ONE_ITEM)
-        shown = metrics.apply_disclosure(frame, metrics.PAIRED_COUNT_COLUMNS, "n_pairs", metrics.PAIRED_STAT_COLUMNS)
-        row = only_row(shown, "c1")
-        assert row["n_pairs"] == n_shown
-        assert (row["mean_change"] is None) == withheld
-        assert (row["p_wilcoxon"] is None) == withheld
-        assert row["withheld_reason"] == ("fewer than 8 people" if withheld else "")
 
 
 # --- R-published results -------------------------------------------------------------------
