@@ -21,7 +21,7 @@ from feedback.enums import ItemPurpose, ItemType
 from feedback.models import Answer, Item, Questionnaire, Response, SurveyLink
 from feedback.pseudonyms import participant_keys
 from summits.enums import SessionStatus
-from summits.models import CostLine, Programme, Session
+from summits.models import CostLine, FocusArea, Programme, Session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -447,6 +447,14 @@ def load_frames(programme: Programme) -> Frames:
         total_cost=total_cost,
         versions=load_versions(programme, stored_items),
     )
+
+
+def focus_area_choices() -> list[tuple[str, str]]:
+    """(filter value, label) of each focus area, as the frames name them ("focus_<number>")."""
+    return [
+        (f"focus_{number}", f"{number}. {name}")
+        for number, name in FocusArea.objects.order_by("number").values_list("number", "short_name")
+    ]
 
 
 def group_names() -> list[str]:

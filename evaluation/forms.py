@@ -8,19 +8,45 @@ from summits.enums import PhaseKind, Region, Theme
 EXPORT_FORMATS = [("pdf", "PDF report"), ("xlsx", "Excel workbook (XLSX)"), ("csv", "CSV (tidy, one row per figure)")]
 
 
+def _choice(label: str, all_label: str, what: str, choices=()) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", all_label), *choices],
+        error_messages={"invalid_choice": f"Select {what} from the list: the one asked for is not in this programme"},
+    )
+
+
 class FilterForm(forms.Form):
-    """The dashboard's selection. Every field may be left at "All"."""
+    """The dashboard's selection. Every field may be left at "All"; an invalid one is reported
+    (NHS error summary) and left out, and the valid ones still apply."""
 
-    phase = forms.ChoiceField(label="Phase", required=False, choices=[("", "Whole programme"), *PhaseKind.choices])
-    theme = forms.ChoiceField(label="Theme", required=False, choices=[("", "All themes"), *Theme.choices])
-    group = forms.ChoiceField(label="Leadership group", required=False)
-    region = forms.ChoiceField(label="Region", required=False, choices=[("", "All regions"), *Region.choices])
-    session = forms.ChoiceField(label="Session", required=False)
+    phase = _choice("Phase", "Whole programme", "a phase", PhaseKind.choices)
+    theme = _choice("Theme", "All themes", "a theme", Theme.choices)
+    group = _choice("Leadership group", "All leadership groups", "a leadership group")
+    region = _choice("Region", "All regions", "a region", Region.choices)
+    focus_area = _choice("Focus area", "All focus areas", "a focus area")
+    session = _choice("Session", "All sessions", "a session")
 
-    def __init__(self, *args, groups: list[str], sessions: list[tuple[str, str]], **kwargs):
+    def __init__(
+        self,
+        *args,
+        groups: list[str],
+        sessions: list[tuple[str, str]],
+        focus_areas: list[tuple[str, str]] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = [("", "All leadership groups"), *((name, name) for name in groups)]
         self.fields["session"].choices = [("", "All sessions"), *sessions]
+        self.fields["focus_area"].choices = [("", "All focus areas"), *focus_areas]
+
+    def valid_filters(self) -> dict[str, str]:
+        """Every filter that is valid, by name ("" for all); invalid ones are left out."""
+        if not self.is_bound:
+            return {name: "" for name in self.fields}
+        self.is_valid()
+        return {name: ("" if name in self.errors else self.cleaned_data.get(name) or "") for name in self.fields}
 
 
 class CriterionForm(ServiceErrorsMixin, forms.ModelForm):

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from evaluation.metrics import disclosure
+from evaluation.metrics.outcomes import wilson_interval
 
 Kind = Literal["label", "count", "rate", "statistic", "planning"]
 # How a column's values are shown: counts (or "*"), whole numbers, percentages (0–100), plain
@@ -50,6 +51,9 @@ class Column:
     scale: float = 100.0  # rate: 100 for a percentage, 1 for a cost per person
     n: str | None = None  # statistic: the count column of the people it rests on
     hidden: bool = False  # a count that a rate or statistic needs but the table does not show
+    # rate: a bound of the proportion's Wilson 95% interval instead of the proportion itself,
+    # from the same disclosed numerator and denominator.
+    interval: Literal["low", "high"] | None = None
 
 
 def label(key: str, text: str, *, is_key: bool = False) -> Column:
@@ -69,8 +73,19 @@ def rate(
     minus: str | None = None,
     scale: float = 100.0,
     format: Format = "percent",
+    interval: Literal["low", "high"] | None = None,
 ) -> Column:
-    return Column(key, text, "rate", format, numerator=numerator, denominator=denominator, minus=minus, scale=scale)
+    return Column(
+        key,
+        text,
+        "rate",
+        format,
+        numerator=numerator,
+        denominator=denominator,
+        minus=minus,
+        scale=scale,
+        interval=interval,
+    )
 
 
 def statistic(key: str, text: str, *, n: str, format: Format = "number") -> Column:
@@ -177,6 +192,9 @@ def _disclose_row(columns: list[Column], row: dict[str, Any]) -> dict[str, Any]:
                 minus=shown_part(column.minus),
                 scale=column.scale,
             )
+            if shown is not None and column.interval is not None:
+                low, high = wilson_interval(shown_part(column.numerator), shown_part(column.denominator))
+                shown = low if column.interval == "low" else high
             result[column.key] = shown
             if why == disclosure.FEWER_THAN_EIGHT:
                 reasons.append(f"withheld: {why}")
@@ -346,6 +364,7 @@ class EvaluationReport:
     methods: list[str]  # paragraphs: tests used, CI method, pairing, disclosure control
     disclosure_note: str
     research_note: str = ""  # what the research extract is (record-level data is never in a report)
+    summary: str = ""  # the opening paragraph in plain English, from disclosed figures
     total_cost: Decimal | None = None  # a planning figure: the sessions' cost lines
 
     def __post_init__(self) -> None:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
 from evaluation import criteria, services, svg
-from evaluation.data import group_names
+from evaluation.data import focus_area_choices, group_names
 from evaluation.exports import CONTENT_TYPES, export_filename, render_export
 from evaluation.forms import EXPORT_FORMATS, CriterionForm, FilterForm
 from evaluation.models import SuccessCriterion
@@ -40,10 +40,9 @@ def _filter_form(request: HttpRequest, programme: Programme) -> tuple[FilterForm
         .order_by("starts_at", "code")
         .values_list("code", "title")
     ]
-    form = FilterForm(request.GET or None, groups=group_names(), sessions=sessions)
-    if form.is_bound and form.is_valid():
-        return form, Filters(**{name: form.cleaned_data[name] or "" for name in Filters.__dataclass_fields__})
-    return form, Filters()
+    form = FilterForm(request.GET or None, groups=group_names(), sessions=sessions, focus_areas=focus_area_choices())
+    # An invalid filter is shown in the error summary; the valid ones still apply.
+    return form, Filters(**form.valid_filters())
 
 
 def _export_query(request: HttpRequest, programme: Programme) -> str:

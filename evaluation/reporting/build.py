@@ -43,7 +43,6 @@ def build_report(
         domain_labels=domain_labels,
         screen=screening.known_screen,
     )
-    ctx.cache["scale_scores"] = metrics.paired_scores(selection.answers, frames.items)
 
     reach_rows = participation.reach_rows(ctx)
     takeup_rows = participation.takeup_rows(ctx)
@@ -55,6 +54,7 @@ def build_report(
         *outcomes.group_and_theme_tables(ctx),
         outcomes.then_test_table(ctx),
         outcomes.reliability_table(ctx),
+        outcomes.attrition_table(ctx),
         *participation.reach_tables(reach_rows),
         participation.sessions_table(ctx),
         *participation.takeup_tables(takeup_rows),
@@ -62,25 +62,28 @@ def build_report(
         *outcomes.phase_tables(ctx),
         participation.cost_table(ctx),
     ]
-    comments = reaction.comments_table(ctx)
-    if comments is not None:
-        raw.append(comments)
+    for optional in (reaction.comments_table(ctx), outcomes.versions_table(ctx)):
+        if optional is not None:
+            raw.append(optional)
     criteria, judged = summary.criteria_results(programme, frames)
     headline, detail = criteria_module.recommendation(judged)
+    headlines = summary.headlines(ctx, takeup_rows[-1] if takeup_rows else {}, reaction_rows[-1], cost_row)
     return EvaluationReport(
         programme=programme.name,
         selection=filters.describe(),
         generated_at=timezone.localtime(timezone.now()),
         recommendation=headline,
         recommendation_detail=detail,
-        headlines=summary.headlines(ctx, takeup_rows[-1] if takeup_rows else {}, reaction_rows[-1], cost_row),
+        headlines=headlines,
         criteria=criteria,
         tables=[disclose(table) for table in raw],
         charts=charts.charts(ctx, reach_rows, phase_rows),
         methods=summary.methods(),
         disclosure_note=summary.DISCLOSURE_NOTE,
         research_note=summary.RESEARCH_EXTRACT_NOTE,
-        total_cost=Decimal(str(round(float(selection.sessions["cost"].sum()), 2))) if len(selection.sessions) else None,
+        summary=ctx.cache["summary"],
+        # The cost of the sessions already held; none under a group or region filter (costs are per session).
+        total_cost=None if cost_row["total"] is None else Decimal(str(round(float(cost_row["total"]), 2))),
     )
 
 

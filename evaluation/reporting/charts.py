@@ -1,12 +1,11 @@
 """The charts: each draws a table that has been through disclosure control, so a bar shows only
 what a table would (no bar for a suppressed or withheld value)."""
 
+from evaluation import metrics
 from evaluation.report import Chart, RawTable, Series, count, disclose, label, planning, statistic
 
 from .context import Context, records
 from .participation import ALL_GROUPS
-
-CHANGE_BINS = ["−1 or less", "−0.5", "0", "+0.5", "+1", "+1.5", "+2 or more"]
 
 
 def _confidence_by_domain(ctx: Context) -> Chart:
@@ -42,22 +41,27 @@ def _confidence_by_domain(ctx: Context) -> Chart:
 
 
 def _change_distribution(ctx: Context) -> Chart:
-    scores = ctx.cache.get("scale_scores")
-    counts = [0] * len(CHANGE_BINS)
-    for change in scores["change"] if scores is not None else []:
-        index = min(max(round(change * 2) + 2, 0), len(CHANGE_BINS) - 1)
-        counts[index] += 1
+    scale = {row["measure"]: row for row in records(ctx.paired())}.get("scale", {})
+    scores = metrics.paired_scores(ctx.people(), ctx.frames.items)
+    counts = metrics.change_bins(scores["change"], scale.get("reliable_change_threshold"))
     table = RawTable(
         "chart_change_distribution",
-        "How much each person's confidence changed",
+        "How each person's confidence changed",
         [label("bin", "Change", is_key=True), count("people", "People")],
-        [{"bin": name, "people": people} for name, people in zip(CHANGE_BINS, counts, strict=True)],
+        [{"bin": name, "people": people} for name, people in zip(metrics.CHANGE_BINS, counts, strict=True)],
+    )
+    threshold = scale.get("reliable_change_threshold")
+    beyond = (
+        f"by more than {threshold:.2f} points (the Reliable Change Index)"
+        if threshold is not None
+        else "reliably (not worked out: the scale's reliability is undefined)"
     )
     return Chart(
         slug="change_distribution",
-        title="How much each person's confidence changed",
-        description="Number of people by change in their confidence scale score (after minus before, rounded "
-        "to the nearest half point). Counts of 1 to 7 are not drawn; others are rounded to the nearest 5.",
+        title="How each person's confidence changed",
+        description=f"Number of people whose confidence scale score rose or fell {beyond}, rose or fell by less, or "
+        "did not change, after minus before. The reliably improved bar is the headline's count. Counts of 1 to 7 "
+        "are not drawn; others are rounded to the nearest 5.",
         kind="histogram",
         table=disclose(table),
         category="bin",

@@ -20,6 +20,7 @@ class Filters:
     group: str = ""
     region: str = ""
     session: str = ""
+    focus_area: str = ""  # "focus_<number>"
 
     def describe(self, sessions_titles: dict[str, str] | None = None) -> str:
         parts = [PhaseKind(self.phase).label if self.phase else "Whole programme"]
@@ -31,10 +32,18 @@ class Filters:
             parts.append(Region(self.region).label)
         if self.session:
             parts.append(f"session {self.session}")
+        if self.focus_area:
+            parts.append(f"focus area {self.focus_area.removeprefix('focus_')}")
         return ", ".join(parts)
 
     def as_kwargs(self) -> dict[str, str | None]:
-        return {name: getattr(self, name) or None for name in ("phase", "theme", "group", "region", "session")}
+        names = ("phase", "theme", "group", "region", "session", "focus_area")
+        return {name: getattr(self, name) or None for name in names}
+
+    @property
+    def splits_costs(self) -> bool:
+        """Costs are recorded per session, not per leadership group or person's region."""
+        return bool(self.group or self.region)
 
 
 @dataclass
@@ -47,11 +56,19 @@ class Context:
     screen: Callable[[], Callable[[str], str]] | None = None
     cache: dict[str, Any] = field(default_factory=dict)
 
+    def people(self, selection: metrics.Selection | None = None, before: str = "pre", after: str = "post"):
+        """The selection's answers, one registration per person (metrics.one_per_person), so
+        every paired figure counts people."""
+        selection = selection or self.selection
+        return metrics.one_per_person(
+            selection.answers, selection.registrations, self.frames.sessions, before=before, after=after
+        )
+
     def paired(self, before: str = "pre", after: str = "post"):
         key = f"paired:{before}:{after}"
         if key not in self.cache:
             self.cache[key] = metrics.paired_outcomes(
-                self.selection.answers, self.frames.items, before=before, after=after
+                self.people(before=before, after=after), self.frames.items, before=before, after=after
             )
         return self.cache[key]
 

@@ -7,15 +7,23 @@ from summits.enums import PhaseKind, Theme
 
 from .context import Context, records
 
-PAIRS = count("n_pairs", "Matched pairs")
+PAIRS = count("n_pairs", "People with a pair")
 # The counts the percentages rest on; shown as counts too, so every percentage sits beside them.
 SHARES = [
-    count("n_improved", "Improved"),
-    rate("pct_improved", "Improved %", numerator="n_improved", denominator="n_pairs"),
-    count("n_unchanged", "Unchanged"),
-    rate("pct_unchanged", "Unchanged %", numerator="n_unchanged", denominator="n_pairs"),
-    count("n_worsened", "Worsened"),
-    rate("pct_worsened", "Worsened %", numerator="n_worsened", denominator="n_pairs"),
+    count("n_improved", "Any rise"),
+    rate("pct_improved", "Any rise %", numerator="n_improved", denominator="n_pairs"),
+    count("n_unchanged", "No change"),
+    rate("pct_unchanged", "No change %", numerator="n_unchanged", denominator="n_pairs"),
+    count("n_worsened", "Any fall"),
+    rate("pct_worsened", "Any fall %", numerator="n_worsened", denominator="n_pairs"),
+]
+RELIABLE = [
+    count("n_reliable_improved", "Reliably improved"),
+    rate("pct_reliable_improved", "Reliably improved %", numerator="n_reliable_improved", denominator="n_pairs"),
+    rate("reliable_ci_low", "95% CI low", numerator="n_reliable_improved", denominator="n_pairs", interval="low"),
+    rate("reliable_ci_high", "95% CI high", numerator="n_reliable_improved", denominator="n_pairs", interval="high"),
+    count("n_no_reliable_change", "No reliable change"),
+    count("n_reliable_worsened", "Reliably worsened"),
 ]
 MEANS = [
     statistic("mean_before", "Mean before", n="n_pairs"),
@@ -28,6 +36,7 @@ NOTE = label("note", "Note")
 
 OUTCOME_COLUMNS = [label("measure", "Measure", is_key=True), PAIRS, *MEANS, NOTE]
 SHARE_COLUMNS = [label("measure", "Measure", is_key=True), PAIRS, *SHARES, NOTE]
+RELIABLE_COLUMNS = [label("measure", "Score", is_key=True), PAIRS, *RELIABLE, NOTE]
 TEST_COLUMNS = [
     label("measure", "Measure", is_key=True),
     PAIRS,
@@ -36,6 +45,7 @@ TEST_COLUMNS = [
     statistic("p_holm", "p (Holm)", n="n_pairs", format="p"),
     statistic("wilcoxon_statistic", "Wilcoxon V", n="n_pairs"),
     statistic("p_wilcoxon", "p (Wilcoxon)", n="n_pairs", format="p"),
+    label("wilcoxon_test", "Wilcoxon p from"),
     NOTE,
 ]
 EFFECT_COLUMNS = [
@@ -44,19 +54,29 @@ EFFECT_COLUMNS = [
     statistic("dz", "Cohen's dz", n="n_pairs", format="signed"),
     statistic("dz_ci_low", "dz 95% CI low", n="n_pairs", format="signed"),
     statistic("dz_ci_high", "dz 95% CI high", n="n_pairs", format="signed"),
-    count("n_reliable_improved", "Reliably improved"),
-    count("n_reliable_worsened", "Reliably worsened"),
     NOTE,
 ]
 PAIRS_NOTE = (
-    "Matched pairs: people who answered the question in both the pre and the post survey of the same session. "
-    "Change is after minus before, on the 5-point scale (1 = not at all confident, 5 = completely confident)."
+    f"People, not registrations: {metrics.PERSON_RULE}. A person counts for a question when they answered it in "
+    "both surveys of that session. Change is after minus before, on the 5-point scale (1 = not at all confident, "
+    "5 = completely confident)."
 )
+WILCOXON_SHORT = {
+    metrics.WILCOXON_EXACT_METHOD: "exact distribution",
+    metrics.WILCOXON_METHOD: "normal approximation",
+}
 
 
 def _outcome_rows(ctx: Context, frame) -> list[dict]:
     labels = ctx.measure_labels()
-    return [row | {"measure": labels.get(row["measure"], row["measure"])} for row in records(frame)]
+    return [
+        row
+        | {
+            "measure": labels.get(row["measure"], row["measure"]),
+            "wilcoxon_test": WILCOXON_SHORT.get(row.get("wilcoxon_method"), "") if row.get("p_wilcoxon") else "",
+        }
+        for row in records(frame)
+    ]
 
 
 def outcome_tables(ctx: Context) -> list[RawTable]:
@@ -70,25 +90,35 @@ def outcome_tables(ctx: Context) -> list[RawTable]:
             note=PAIRS_NOTE,
         ),
         RawTable(
+            "reliable_change",
+            "Reliable change in confidence, by domain and scale",
+            RELIABLE_COLUMNS,
+            [row for row in rows if row["kind"] != "item"],
+            note=f"The headline measure of improvement. {metrics.RELIABLE_CHANGE_METHOD}. Single questions have no "
+            "reliable change. Percentages and Wilson 95% confidence intervals are of the people with a pair, both as "
+            "shown (rounded).",
+        ),
+        RawTable(
             "improvement_by_item",
-            "Improved, unchanged and worsened, by question and domain",
+            "Any rise, no change or any fall, by question and domain",
             SHARE_COLUMNS,
             rows,
-            note="People whose answer (or domain or scale score) went up, stayed the same or went down. "
-            "Percentages are of the matched pairs, both as shown (rounded).",
+            note="People whose answer (or domain or scale score) went up at all, stayed the same or went down at all, "
+            "however little: not a measure of reliable improvement. Percentages are of the people with a pair, both "
+            "as shown (rounded).",
         ),
         RawTable(
             "tests_by_item",
             "Tests, by question and domain",
             TEST_COLUMNS,
             rows,
-            note=f"{metrics.T_METHOD}; the degrees of freedom are the matched pairs minus 1 (not shown, as they "
-            f"would give the exact count). {metrics.WILCOXON_METHOD}. p (Holm) adjusts the t-test p-values across "
-            "the questions.",
+            note=f"{metrics.T_METHOD}; the degrees of freedom are the people with a pair minus 1 (not shown, as "
+            f"they would give the exact count). Exact distribution: {metrics.WILCOXON_EXACT_METHOD}. Normal "
+            f"approximation: {metrics.WILCOXON_METHOD}. p (Holm) adjusts the t-test p-values across the questions.",
         ),
         RawTable(
             "effects_by_item",
-            "Effect sizes and reliable change, by question and domain",
+            "Effect sizes, by question and domain",
             EFFECT_COLUMNS,
             rows,
             note=f"Cohen's dz = mean change / SD of change; CI by {metrics.DZ_CI_METHOD}.",
@@ -102,7 +132,8 @@ def outcome_tables(ctx: Context) -> list[RawTable]:
                 "Confidence before and at follow-up",
                 OUTCOME_COLUMNS,
                 _outcome_rows(ctx, follow_up),
-                note="Pairs: people who answered both the pre survey and the follow-up survey.",
+                note="People who answered both the pre survey and the follow-up survey (each person once: the "
+                "earliest session in the selection at which they answered both).",
             )
         )
     return tables
@@ -111,8 +142,8 @@ def outcome_tables(ctx: Context) -> list[RawTable]:
 BREAKDOWN_DETAIL = [
     statistic("p_t", "p (t-test)", n="n_pairs", format="p"),
     statistic("dz", "Cohen's dz", n="n_pairs", format="signed"),
-    count("n_improved", "Improved"),
-    rate("pct_improved", "Improved %", numerator="n_improved", denominator="n_pairs"),
+    count("n_reliable_improved", "Reliably improved"),
+    rate("pct_reliable_improved", "Reliably improved %", numerator="n_reliable_improved", denominator="n_pairs"),
 ]
 
 
@@ -121,7 +152,7 @@ def breakdown_rows(ctx: Context, by: str, values: list[tuple[str, str]]) -> list
     rows = []
     for value, text in values:
         within = ctx.within(**{by: value})
-        scale = metrics.paired_outcome(within.answers, ctx.frames.items, "scale")
+        scale = metrics.paired_outcome(ctx.people(within), ctx.frames.items, "scale")
         row = records(scale)[0] if len(scale) else {"n_pairs": 0}
         rows.append(row | {"measure": text})
     return rows
@@ -130,9 +161,14 @@ def breakdown_rows(ctx: Context, by: str, values: list[tuple[str, str]]) -> list
 def breakdown_tables(ctx: Context, by: str, values: list[tuple[str, str]], title: str, slug: str) -> list[RawTable]:
     rows = breakdown_rows(ctx, by, values)
     heading = title.split(" by ")[-1].capitalize()
-    note = "The confidence scale score: the mean of a person's confidence answers in both surveys."
+    note = (
+        "People: each person once per row (their earliest session in it at which they answered both surveys). "
+        "The confidence scale score: the mean of the confidence questions a person answered in both surveys."
+    )
     if by == "group":
         note += " A person in several leadership groups counts in each."
+    if by == "theme":
+        note += " A person who came to sessions of several themes counts in each."
     return [
         RawTable(slug, title, [label("measure", heading, is_key=True), PAIRS, *MEANS, NOTE], rows, note=note),
         RawTable(
@@ -140,7 +176,7 @@ def breakdown_tables(ctx: Context, by: str, values: list[tuple[str, str]], title
             f"{title}: test, effect size and improvement",
             [label("measure", heading, is_key=True), PAIRS, *BREAKDOWN_DETAIL, NOTE],
             rows,
-            note=f"{metrics.T_METHOD}. Improved: the scale score went up.",
+            note=f"{metrics.T_METHOD}. Reliably improved: {metrics.RELIABLE_CHANGE_METHOD}.",
         ),
     ]
 
@@ -156,7 +192,7 @@ def group_and_theme_tables(ctx: Context) -> list[RawTable]:
 
 
 def then_test_table(ctx: Context) -> RawTable:
-    frame = metrics.then_test(ctx.selection.answers, ctx.frames.items)
+    frame = metrics.then_test(ctx.people(), ctx.frames.items)
     labels = ctx.measure_labels()
     rows = [
         row | {"measure": f"{labels.get(row['compares'], row['compares'])}: {row['comparison']}"}
@@ -164,7 +200,7 @@ def then_test_table(ctx: Context) -> RawTable:
     ]
     columns = [
         label("measure", "Question and comparison", is_key=True),
-        count("n_pairs", "Pairs"),
+        count("n_pairs", "People"),
         statistic("mean_before", "Mean first", n="n_pairs"),
         statistic("mean_after", "Mean second", n="n_pairs"),
         statistic("mean_change", "Mean difference", n="n_pairs", format="signed"),
@@ -187,7 +223,7 @@ def then_test_table(ctx: Context) -> RawTable:
 def reliability_table(ctx: Context) -> RawTable:
     rows = []
     for survey, text in (("pre", "Pre survey"), ("post", "Post survey"), ("follow_up", "Follow-up survey")):
-        result = metrics.cronbach_alpha(ctx.selection.answers, ctx.frames.items, survey=survey)
+        result = metrics.cronbach_alpha(ctx.people(), ctx.frames.items, survey=survey)
         rows.append(
             {"survey": text, "n": int(result["n"] or 0), "k": result["k"], "alpha": result["alpha"], "note": ""}
             | ({"note": result["note"]} if result["note"] else {})
@@ -203,7 +239,8 @@ def reliability_table(ctx: Context) -> RawTable:
             NOTE,
         ],
         rows,
-        note="Complete responses only: people who answered every confidence question in that survey.",
+        note="People with a pre and a post survey (each once), complete responses only: those who answered every "
+        "confidence question asked in that survey. The scale's α in the pre survey sets its reliable change.",
     )
 
 
@@ -218,11 +255,11 @@ def phase_rows(ctx: Context) -> list[dict]:
 
 def phase_tables(ctx: Context) -> list[RawTable]:
     sel = ctx.selection
-    result = dict(metrics.compare_phases(sel.answers, ctx.frames.items, sel.registrations))
+    result = dict(metrics.compare_phases(ctx.people(), ctx.frames.items, sel.registrations))
     # Every figure rests on both phases, so on the smaller of the two.
     result["n_smaller"] = min(int(result.get("n_pilot") or 0), int(result.get("n_rollout") or 0))
     result["comparison"] = "Rollout minus pilot, confidence scale"
-    counts = [count("n_pilot", "Pilot pairs"), count("n_rollout", "Rollout pairs"), count("n_smaller", hidden=True)]
+    counts = [count("n_pilot", "Pilot people"), count("n_rollout", "Rollout people"), count("n_smaller", hidden=True)]
     return [
         RawTable(
             "phase_comparison",
@@ -254,6 +291,67 @@ def phase_tables(ctx: Context) -> list[RawTable]:
                 NOTE,
             ],
             [result],
-            note=f"{metrics.WELCH_METHOD}. {metrics.MANN_WHITNEY_METHOD}.",
+            note=f"{metrics.WELCH_METHOD}. {result['mann_whitney_method']}. Each person once, in the phase of "
+            "their earliest session with both surveys.",
         ),
     ]
+
+
+def attrition_table(ctx: Context) -> RawTable:
+    """Non-response: pre-survey scores of people who answered the post survey and of those who
+    did not."""
+    sel = ctx.selection
+    frame, difference = metrics.attrition(sel.answers, ctx.frames.items, sel.registrations, ctx.frames.sessions)
+    labels = {"answered post": "Answered the post survey", "did not answer post": "Did not answer it"}
+    rows = [row | {"group": labels[row["group"]]} for row in records(frame)]
+    rows.append(
+        {
+            "group": "Difference (answered minus did not)",
+            "n_smaller": min(difference["n_answered"], difference["n_missing"]),
+            "difference": difference["difference"],
+            "ci_low": difference["ci_low"],
+            "ci_high": difference["ci_high"],
+            "note": difference["note"],
+        }
+    )
+    return RawTable(
+        "attrition",
+        "Who answered the post survey: pre-survey confidence compared",
+        [
+            label("group", "People who attended and answered the pre survey", is_key=True),
+            count("n", "People"),
+            count("n_smaller", hidden=True),
+            statistic("mean_pre", "Mean pre score", n="n"),
+            statistic("sd_pre", "SD", n="n"),
+            statistic("difference", "Difference", n="n_smaller", format="signed"),
+            statistic("ci_low", "95% CI low", n="n_smaller", format="signed"),
+            statistic("ci_high", "95% CI high", n="n_smaller", format="signed"),
+            NOTE,
+        ],
+        rows,
+        note="People who attended a session and answered its pre survey (each person once, their earliest such "
+        "session), by whether they answered that session's post survey. Pre score: the mean of the confidence "
+        "questions they answered. A difference far from 0 means the people with a pair are not typical of those "
+        f"who came. {metrics.WELCH_METHOD}.",
+    )
+
+
+def versions_table(ctx: Context) -> RawTable | None:
+    """The questionnaire versions that have answers, and what changed between them."""
+    versions = ctx.frames.versions
+    if versions is None or versions.empty:
+        return None
+    return RawTable(
+        "versions",
+        "Questionnaire versions in use",
+        [
+            label("survey", "Survey", is_key=True),
+            label("version", "Version", is_key=True),
+            label("created", "Made on"),
+            count("responses", "Responses"),
+            label("changes", "Changes from the version before"),
+        ],
+        records(versions),
+        note="Responses count registrations, across the whole programme. Questions pair across versions by their "
+        "code; a reworded question is shown with each version's wording.",
+    )

@@ -92,10 +92,16 @@ def reach_tables(rows: list[dict]) -> list[RawTable]:
 
 
 def sessions_table(ctx: Context) -> RawTable:
+    sel = ctx.selection
     rows = []
-    for row in records(metrics.session_fill(ctx.selection.sessions, by="session")):
+    for row in records(metrics.session_fill(sel.sessions, by="session", registrations=sel.registrations)):
         row["recorded"] = (row["attended"] or 0) + (row["no_shows"] or 0)
         rows.append(row)
+    narrowed = " Places, waiting list and attendance count only the registrations in this selection" + (
+        " (its leadership group or region); capacity and cost are the whole session's."
+        if ctx.filters.splits_costs
+        else "."
+    )
     return RawTable(
         "sessions",
         "Sessions: fill, waiting lists and attendance",
@@ -111,8 +117,8 @@ def sessions_table(ctx: Context) -> RawTable:
             planning("cost", "Cost", format="money"),
         ],
         rows,
-        note="Registrations. Cancelled sessions are left out. Capacity and cost are settings, not counts of people. "
-        "Attendance %: attended / (attended + no-shows).",
+        note="Registrations, not people. Cancelled sessions are left out. Capacity and cost are settings, not counts "
+        "of people. Attendance %: attended / (attended + no-shows)." + narrowed,
     )
 
 
@@ -148,12 +154,14 @@ def takeup_tables(rows: list[dict]) -> list[RawTable]:
                 count("registrations", "Registrations"),
                 *_survey_columns("pre", "Pre"),
                 *_survey_columns("post", "Post"),
-                count("matched_pairs", "Matched pairs"),
-                rate("match_rate", "Match rate %", numerator="matched_pairs", denominator="pre_responses"),
+                count("attended", "Attended"),
+                count("matched_pairs", "With both surveys"),
+                rate("match_rate", "Match rate %", numerator="matched_pairs", denominator="attended"),
             ],
             rows,
-            note="Registrations. Response rate: answered / sent. Match rate: registrations with both a pre and a post "
-            "survey / pre responses.",
+            note="Registrations, not people: a person on two sessions counts twice. Response rate: answered / sent. "
+            "Match rate: attended registrations with both a pre and a post survey / attended registrations (so only "
+            "sessions already held count).",
         ),
         RawTable(
             "follow_up_takeup",
@@ -165,23 +173,73 @@ def takeup_tables(rows: list[dict]) -> list[RawTable]:
     ]
 
 
-def cost_row(ctx: Context) -> dict:
+COST_OMITTED = (
+    "Costs are recorded per session, not per leadership group or region, so cost figures are not shown under a "
+    "leadership group or region filter."
+)
+
+
+def cost_rows(ctx: Context) -> list[dict]:
+    """Per phase in the selection, then the whole selection: the cost lines of sessions already
+    held, the people who attended them, and those whose confidence reliably improved."""
+    if "cost_rows" in ctx.cache:
+        return ctx.cache["cost_rows"]
     sel = ctx.selection
-    total = float(sel.sessions["cost"].sum()) if len(sel.sessions) else 0.0
-    attended = int((sel.registrations["status"] == "attended").sum())
-    improved = metrics.improved_count(sel.answers, ctx.frames.items)
-    return {"selection": "Cost", "total": total, "attended": attended, "improved": improved}
+    phases = sorted(set(sel.sessions["phase"]), key=lambda phase: list(PhaseKind).index(phase))
+    by_phase = metrics.cost_by_phase(sel.sessions, sel.registrations, phases=phases)
+    rows = []
+    for row, within in [(r, ctx.within(phase=r["phase"])) for r in records(by_phase)] + [(_selection_cost(ctx), sel)]:
+        improved = metrics.improved_count(ctx.people(within), ctx.frames.items)
+        text = PhaseKind(row["phase"]).label if row["phase"] in PhaseKind.values else row["phase"]
+        rows.append(
+            {
+                "selection": text,
+                "held_sessions": row["held_sessions"],
+                "total": row["cost"],
+                "attended": row["attended"],
+                "improved": improved,
+                "note": row["note"],
+            }
+        )
+    if ctx.filters.splits_costs:
+        for row in rows:
+            row.update(total=None, note=COST_OMITTED)
+    ctx.cache["cost_rows"] = rows
+    return rows
+
+
+def _selection_cost(ctx: Context) -> dict:
+    sel = ctx.selection
+    held = sel.sessions[sel.sessions["held"].astype(bool)] if "held" in sel.sessions else sel.sessions
+    held = held[held["status"] != "cancelled"]
+    came = sel.registrations[
+        (sel.registrations["status"] == "attended") & sel.registrations["session"].isin(held["session"])
+    ]
+    people = int(came["participant"].nunique())
+    return {
+        "phase": "All phases" if not ctx.filters.phase else ctx.filters.phase,
+        "held_sessions": len(held),
+        "cost": float(held["cost"].sum()),
+        "attended": people,
+        "note": "" if people else ("no sessions held yet" if held.empty else "no attendees"),
+    }
+
+
+def cost_row(ctx: Context) -> dict:
+    """The whole selection's cost row (the last of cost_rows), for the headline."""
+    return cost_rows(ctx)[-1]
 
 
 COST_COLUMNS = [
-    label("selection", "Cost", is_key=True),
-    planning("total", "Total cost", format="money"),
-    count("attended", "Attended"),
+    label("selection", "Phase", is_key=True),
+    planning("held_sessions", "Sessions held"),
+    planning("total", "Cost of sessions held", format="money"),
+    count("attended", "People who attended"),
     rate("per_attendee", "Per attendee", numerator="total", denominator="attended", scale=1, format="money"),
-    count("improved", "Confidence improved"),
+    count("improved", "People reliably improved"),
     rate(
         "per_improved",
-        "Per participant who improved",
+        "Per person reliably improved",
         numerator="total",
         denominator="improved",
         scale=1,
@@ -192,11 +250,13 @@ COST_COLUMNS = [
 
 
 def cost_table(ctx: Context) -> RawTable:
+    rows = cost_rows(ctx)
     return RawTable(
         "cost",
-        "Cost",
+        "Cost per attendee, by phase",
         COST_COLUMNS,
-        [cost_row(ctx)],
-        note="Costs are the sessions' cost lines. Per attendee and per participant whose confidence scale score "
-        "rose divide by the counts as shown (rounded), so that they give no count away.",
+        rows,
+        note="Only sessions already held: their cost lines, over the people who attended them (each person once). "
+        "Sessions not yet held, and their costs, are left out. Per attendee and per person reliably improved "
+        "divide by the counts as shown (rounded), so that they give no count away.",
     )

@@ -75,6 +75,8 @@ def render_csv(report: EvaluationReport) -> str:
         writer.writerow([*map(safe_cell, (section, selection, measure, metric)), value, unit, safe_cell(note)])
 
     row("summary", report.selection, "Recommendation", "value", safe_cell(report.recommendation), "", "")
+    if report.summary:
+        row("summary", report.selection, "In brief", "note", "", "", report.summary)
     for headline in report.headlines:
         row("summary", report.selection, headline.label, "value", _figure(headline.text), "", headline.detail)
     if report.total_cost is not None:

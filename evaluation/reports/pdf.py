@@ -189,7 +189,10 @@ def _summary(report: EvaluationReport) -> list:
             ]
         )
     )
-    story = [_para("Executive summary", H1), _para("Recommendation", H2), box, Spacer(1, 3 * mm)]
+    story = [_para("Executive summary", H1)]
+    if report.summary:
+        story += [_para("In brief", H2), _para(report.summary)]
+    story += [_para("Recommendation", H2), box, Spacer(1, 3 * mm)]
     if report.recommendation_detail:
         story.append(_para(report.recommendation_detail))
     rows = [[headline.label, headline.text, _para(headline.detail, SMALL)] for headline in report.headlines]

@@ -43,7 +43,8 @@ NUMBER_FORMATS: dict[str, str] = {
 
 # Sheet names (Excel allows 31 characters); other tables get their title, cut at a word.
 SHEET_NAMES = {
-    "improvement_by_item": "Improvement by item",
+    "reliable_change": "Reliable change",
+    "improvement_by_item": "Any rise by item",
     "tests_by_item": "Tests by item",
     "effects_by_item": "Effect sizes by item",
     "follow_up": "Follow-up",
@@ -52,6 +53,7 @@ SHEET_NAMES = {
     "outcomes_by_theme_detail": "Outcomes by theme (detail)",
     "then_test": "Then-test",
     "reliability": "Reliability",
+    "attrition": "Non-response",
     "reach_rates": "Acceptance and attendance",
     "sessions": "Sessions",
     "survey_takeup": "Survey take-up",
@@ -61,6 +63,7 @@ SHEET_NAMES = {
     "phase_comparison_tests": "Pilot vs rollout (tests)",
     "cost": "Cost",
     "comments": "Free text",
+    "versions": "Questionnaire versions",
 }
 
 BOLD = Font(bold=True)
@@ -102,6 +105,7 @@ def _summary_sheet(sheet: WriteOnlyWorksheet, report: EvaluationReport) -> None:
         ("Programme", report.programme),
         ("Selection", report.selection),
         ("Generated", f"{report.generated_at:%d %B %Y, %H:%M}"),
+        ("In brief", report.summary),
         ("Recommendation", report.recommendation),
         ("", report.recommendation_detail),
         ("", PSEUDONYMISED),

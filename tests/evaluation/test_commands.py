@@ -58,7 +58,8 @@ def test_evaluation_report_writes_an_xlsx(standard, tmp_path):
         "Outcomes by group",
         "Reach",
         "Reaction",
-        "Improvement by item",
+        "Reliable change",
+        "Any rise by item",
         "Tests by item",
         "Effect sizes by item",
         "Outcomes by group (detail)",
@@ -66,6 +67,7 @@ def test_evaluation_report_writes_an_xlsx(standard, tmp_path):
         "Outcomes by theme (detail)",
         "Then-test",
         "Reliability",
+        "Non-response",
         "Acceptance and attendance",
         "Sessions",
         "Survey take-up",
@@ -74,6 +76,7 @@ def test_evaluation_report_writes_an_xlsx(standard, tmp_path):
         "Pilot vs rollout",
         "Pilot vs rollout (tests)",
         "Cost",
+        "Questionnaire versions",
     ]
     assert said == _said("xlsx", output)
 

@@ -172,10 +172,14 @@ def test_judge_with_confidence_needs_the_wilson_interval_past_the_threshold(stan
         "Pilot",
         "65.0%",
         NOT_MET,
-        "not met with confidence: 95% CI 43.3% to 81.9%; rests on fewer than 30 people",
+        "not met with confidence: its 95% confidence interval reaches the threshold; rests on fewer than 30 people",
     )
-    criterion.threshold = Decimal("40")
-    assert judge(criterion, load_frames(standard.programme)).result == MET
+    assert (round(judged.measured.low, 1), round(judged.measured.high, 1)) == (43.3, 81.9)
+    criterion.threshold = Decimal("43")
+    assert _judged(judge(criterion, load_frames(standard.programme)))[2:] == (
+        MET,
+        "met with confidence; rests on fewer than 30 people",
+    )
 
 
 def test_judge_mean_change_with_confidence_uses_the_t_interval(builder):
@@ -190,8 +194,9 @@ def test_judge_mean_change_with_confidence_uses_the_t_interval(builder):
         "Pilot",
         "+1.00",
         NOT_MET,
-        "not met with confidence: 95% CI +0.37 to +1.63; rests on fewer than 30 people",
+        "not met with confidence: its 95% confidence interval reaches the threshold; rests on fewer than 30 people",
     )
+    assert (round(judged.measured.low, 3), round(judged.measured.high, 3)) == (0.368, 1.632)
 
 
 def test_judge_counts_a_person_with_two_sessions_once(builder):

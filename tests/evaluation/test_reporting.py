@@ -96,20 +96,42 @@ def test_headlines_equal_scipy_on_the_same_answers(standard):
     interval = stats.ttest_rel(after, before).confidence_interval(0.95)
     scale_before, scale_after = _scale(PIL_01 + PIL_02)
     improved = 100 * disclose_count(int(((scale_after - scale_before) > 0).sum())) / 20
+    few = "rests on fewer than 30 people, so read it with care"
+    # 13 of the 20 reliably improved (see test_criteria): shown as 15 of 20, so 75.0%, and Wilson's
+    # interval of 15 / 20 (Newcombe's method 3): 53.1% to 88.8%.
     assert [(h.label, h.text, h.detail) for h in report.headlines] == [
-        ("Matched pairs", "20", "registrations with a pre and a post survey"),
+        ("People with a pair", "20", "people who answered both the pre and the post survey, each counted once"),
         (
             "Mean change in overall confidence",
             f"{(after - before).mean():+.2f}",
-            f"95% CI {interval.low:+.2f} to {interval.high:+.2f}",
+            f"95% CI {interval.low:+.2f} to {interval.high:+.2f}; {few}",
         ),
-        ("Confidence improved", f"{improved:.1f}%", "share of matched pairs whose confidence scale score rose"),
-        ("Attended", "20", "attendances"),
-        ("Post-survey response", "100.0%", "answered / sent"),
-        ("Rated good or very good", "100.0%", "overall experience"),  # 18 of 20 shown as 20 of 20
-        ("Cost per attendee", "£100.00", ""),
+        (
+            "Confidence reliably improved",
+            "75.0%",
+            "share of people whose confidence scale score rose by more than the Reliable Change Index allows for "
+            f"chance; 95% CI 53.1% to 88.8% (Wilson); {few}",
+        ),
+        (
+            "Any rise in confidence",
+            f"{improved:.1f}%",
+            "share whose scale score rose at all, however little: not a measure of reliable improvement",
+        ),
+        ("Attended", "20", "people who came to at least one session"),
+        ("Post-survey response", "100.0%", "registrations: answered / sent; 95% CI 83.9% to 100.0%"),
+        # 18 of 20 shown as 20 of 20
+        ("Rated good or very good", "100.0%", "overall experience, per session attended; 95% CI 83.9% to 100.0%"),
+        ("Cost per attendee", "£100.00", "sessions already held: their cost over the people who attended them"),
     ]
-    assert [h.text for h in report.headlines[1:3]] == ["+0.75", "75.0%"]  # 17 of 20 shown as 15 of 20
+    assert [h.text for h in report.headlines[1:4]] == ["+0.75", "75.0%", "75.0%"]  # 17 of 20 shown as 15 of 20
+    assert report.summary == (
+        "Of the 20 people who answered both surveys, 15 (75.0%, 95% CI 53.1% to 88.8%) reliably improved their "
+        "confidence in making decisions about data, information and technology, 0 reliably worsened and the rest "
+        "showed no reliable change. On average, overall confidence changed by +0.75 points on the 5-point scale "
+        f"(95% CI {interval.low:+.2f} to {interval.high:+.2f}). These figures rest on fewer than 30 people, so they "
+        "are uncertain. This is a before-and-after comparison without a comparison group, of self-reported "
+        "confidence, so it cannot show that the workshops caused the change (see Methods)."
+    )
 
 
 def test_phase_comparison_equals_scipy(standard):
@@ -146,18 +168,19 @@ def test_group_of_7_shows_stars_and_withholds_statistics(seven_and_eight):
     report = build_report(seven_and_eight.programme)
 
     row = _row(report, "outcomes_by_group", "Seven people") | _row(report, "outcomes_by_group_detail", "Seven people")
-    assert {key: row[key] for key in ("n_pairs", "n_improved", "mean_before", "mean_change", "ci_low", "p_t", "dz")} | {
-        "pct_improved": row["pct_improved"],
+    keys = ("n_pairs", "n_reliable_improved", "mean_before", "mean_change", "ci_low", "p_t", "dz")
+    assert {key: row[key] for key in keys} | {
+        "pct_reliable_improved": row["pct_reliable_improved"],
         "note": row["note"],
     } == {
         "n_pairs": "*",
-        "n_improved": "*",
+        "n_reliable_improved": None,  # every answer the same: Cronbach's α undefined, so no reliable change
         "mean_before": None,
         "mean_change": None,
         "ci_low": None,
         "p_t": None,
         "dz": None,
-        "pct_improved": None,
+        "pct_reliable_improved": None,
         "note": "withheld: fewer than 8 people",
     }
     reach = next(row for row in report.table("reach_rates").rows if row["group"] == "Seven people")
@@ -176,7 +199,9 @@ def test_group_of_8_rounds_to_10_and_shows_statistics(seven_and_eight):
     expected = _expected(np.array([3.0, 2.0] * 4), np.array([3.0, 4.0] * 4))
     shown = ["n_pairs", "mean_before", "mean_after", "mean_change", "ci_low", "ci_high", "p_t", "dz"]
     assert _figures(row, {key: expected[key] for key in shown}) == {key: expected[key] for key in shown}
-    assert (row["n_improved"], row["pct_improved"]) == ("*", None)  # 4 people: no percentage either
+    # The two answers are always equal, so α = 1 and reliable change is undefined: said, not guessed.
+    assert (row["n_reliable_improved"], row["pct_reliable_improved"]) == (None, None)
+    assert "reliable change undefined: Cronbach's alpha is 1" in row["note"]
     reach = next(row for row in report.table("reach").rows if row["group"] == "Eight people")
     rates = next(row for row in report.table("reach_rates").rows if row["group"] == "Eight people")
     assert (reach["registered"], reach["attended"], rates["attendance_rate"]) == (10, 10, 100.0)
@@ -248,7 +273,9 @@ def test_filters_change_the_selection_and_the_numbers(standard):
     for filters, *_ in cases:
         report = build_report(standard.programme, filters, frames=frames)
         headlines = {h.label: h.text for h in report.headlines}
-        results.append((report.selection, headlines["Matched pairs"], headlines["Mean change in overall confidence"]))
+        results.append(
+            (report.selection, headlines["People with a pair"], headlines["Mean change in overall confidence"])
+        )
 
     assert results == [(label, pairs, _mean(specs)) for _, label, pairs, specs in cases]
     assert [mean for *_, mean in results] == [
