@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from attendees.demo import seed_people
+from evaluation.demo import seed_criteria
 from feedback.demo import seed_responses
 from summits.demo import seed_schedule
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         summary = seed_schedule()
         people = seed_people(summary["programme"])
         surveys = seed_responses(summary["programme"])
+        criteria = seed_criteria(summary["programme"])
         sign_in = f"{settings.SITE_URL}/accounts/login/"
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {summary['programme']} with {summary['sessions']} sessions.")
@@ -29,6 +31,10 @@ class Command(BaseCommand):
             f"Surveys: {surveys['links']} links sent; {surveys['pre']} pre and {surveys['post']} post responses "
             f"({surveys['answers']} answers)."
         )
+        if criteria:
+            self.stdout.write(
+                f"{criteria} success criteria for the pilot, so the pilot evaluation recommends a decision."
+            )
         self.stdout.write(
             "\nSign in at " + sign_in + " with one of these emails; the sign-in code is printed in this terminal:\n"
             f"  Organiser: {summary['organiser']}\n"
