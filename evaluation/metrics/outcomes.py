@@ -455,8 +455,8 @@ def paired_outcomes(
     scale: at least one item of it answered in both, see `paired_scores`); pass the answers of
     one registration per person (`one_per_person`) to count people. `p_holm` adjusts the
     paired-t p-values across the item rows only (None on domain and scale rows). Reliable
-    change is given for the domain and scale rows only, each with its own Cronbach's α in the
-    `before` survey (see `reliable_change_threshold`).
+    change is given for the scale and for domains of two or more questions only, each with its
+    own Cronbach's α in the `before` survey (see `reliable_change_threshold`).
     """
     answers = prepare(answers)
     rows = [
@@ -524,7 +524,7 @@ def _statistics(
 ) -> dict[str, Any]:
     def compute() -> dict[str, Any]:
         _, first, second = _scores(answers, codes, before, after)
-        if kind == "item":
+        if kind == "item" or len(codes) < 2:  # a one-question domain is that question: no reliable change
             return paired_statistics(first, second, confidence=confidence, reliable_change=False)
         reliability = answers.computed(("alpha", before, tuple(codes)), lambda: _alpha(answers, before, codes))
         return paired_statistics(first, second, confidence=confidence, reliability=reliability["alpha"])

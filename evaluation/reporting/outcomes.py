@@ -67,11 +67,19 @@ WILCOXON_SHORT = {
 }
 
 
+def _questions(ctx: Context, row: dict) -> int:
+    """How many confidence questions a domain row averages."""
+    items = ctx.frames.items
+    domain = str(row["domain_key"]).removeprefix("domain:")
+    return int(((items["kind"] == "confidence") & (items["domain"] == domain)).sum())
+
+
 def _outcome_rows(ctx: Context, frame) -> list[dict]:
     labels = ctx.measure_labels()
     return [
         row
         | {
+            "domain_key": row["measure"],
             "measure": labels.get(row["measure"], row["measure"]),
             "wilcoxon_test": WILCOXON_SHORT.get(row.get("wilcoxon_method"), "") if row.get("p_wilcoxon") else "",
         }
@@ -93,10 +101,10 @@ def outcome_tables(ctx: Context) -> list[RawTable]:
             "reliable_change",
             "Reliable change in confidence, by domain and scale",
             RELIABLE_COLUMNS,
-            [row for row in rows if row["kind"] != "item"],
-            note=f"The headline measure of improvement. {metrics.RELIABLE_CHANGE_METHOD}. Single questions have no "
-            "reliable change. Percentages and Wilson 95% confidence intervals are of the people with a pair, both as "
-            "shown (rounded).",
+            [row for row in rows if row["kind"] == "scale" or (row["kind"] == "domain" and _questions(ctx, row) > 1)],
+            note=f"The headline measure of improvement. {metrics.RELIABLE_CHANGE_METHOD}. Single questions, and "
+            "domains of one question, have no reliable change. Percentages and Wilson 95% confidence intervals are "
+            "of the people with a pair, both as shown (rounded).",
         ),
         RawTable(
             "improvement_by_item",
