@@ -139,9 +139,8 @@ def measure(metric: str, frames: Frames, selection: metrics.Selection) -> Measur
         no_shows = int((registrations["status"] == "no_show").sum())
         return _pct(attended, attended + no_shows, "attendance recorded")
     if metric == Metric.POST_RESPONSE_RATE:
-        sent = registrations[registrations["post_sent"].astype(bool)]
-        answered = _people_who(sent, sent["registration"].isin(metrics.prepare(answers).responded("post")))
-        return _pct(len(answered), int(sent["participant"].nunique()), "post surveys sent")
+        answered, sent = metrics.survey_response_people(registrations, answers, "post")
+        return _pct(answered, sent, "post surveys sent")
     if metric == Metric.MATCH_RATE:
         came = registrations[registrations["status"] == "attended"]
         people = metrics.one_per_person(answers, came, frames.sessions)

@@ -53,7 +53,7 @@ from .outcomes import (
     wilson_interval,
 )
 from .participation import cost, cost_by_phase, reach, session_fill, survey_takeup
-from .people import PERSON_RULE, attrition, one_per_person, people_count
+from .people import PERSON_RULE, attrition, one_per_person, people_count, survey_response_people
 from .reaction import EXPERIENCE_LABELS, REACTION_COLUMNS, RELEVANCE_LABELS, reaction
 from .selection import Selection, restrict
 from .wide import Answers, WideAnswers, prepare
@@ -115,6 +115,7 @@ __all__ = [
     "restrict",
     "session_fill",
     "statistic_withheld",
+    "survey_response_people",
     "survey_takeup",
     "then_test",
     "wilcoxon_signed_rank",

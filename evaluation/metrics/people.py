@@ -63,6 +63,14 @@ def people_count(registrations: pd.DataFrame, status: str | None = None) -> int:
     return int(registrations["participant"].nunique())
 
 
+def survey_response_people(registrations: pd.DataFrame, answers: Answers, survey: str = "post") -> tuple[int, int]:
+    """(people who answered, people who were sent it): a survey's response rate in people. A
+    person sent it for two sessions is one person, who answered if they answered either."""
+    sent = registrations[registrations[f"{survey}_sent"].astype(bool)]
+    answered = sent.loc[sent["registration"].isin(prepare(answers).responded(survey)), "participant"]
+    return int(answered.nunique()), int(sent["participant"].nunique())
+
+
 def attrition(
     answers: Answers,
     items: pd.DataFrame,

@@ -86,6 +86,11 @@ def summary_figures(ctx: Context) -> Table:
     return disclose(RawTable("summary_figures", "In brief", SUMMARY_COLUMNS, [scale]))
 
 
+def _in_words(count_shown) -> str:
+    """A disclosed count in a sentence: "*" reads "fewer than 8"."""
+    return "fewer than 8" if count_shown == metrics.SUPPRESSED else format_value(count_shown, "count")
+
+
 def plain_summary(ctx: Context, change: Table, ci: str) -> str:
     """The report's opening paragraph in plain English, from disclosed figures only."""
     shown = summary_figures(ctx).rows[0]
@@ -107,9 +112,9 @@ def plain_summary(ctx: Context, change: Table, ci: str) -> str:
         reason = scale.get("note") or "reliable change could not be worked out"
         sentences[0] += f", reliable change in confidence cannot be given ({reason})."
     else:
-        improved = format_value(shown["n_reliable_improved"], "count")
+        improved = _in_words(shown["n_reliable_improved"])
         interval = _interval(summary_figures(ctx), "low", "high")
-        worsened = format_value(shown["n_reliable_worsened"], "count")
+        worsened = _in_words(shown["n_reliable_worsened"])
         sentences[0] += (
             f", {improved} ({format_value(shown['pct_reliable_improved'], 'percent')}"
             f"{', ' + interval if interval else ''}) reliably improved their confidence in making decisions about "
@@ -177,7 +182,9 @@ def headlines(ctx: Context, takeup_total: dict, reaction_all: dict, cost: dict) 
             f"{format_value(reliable_ci_high.rows[0]['high'], 'percent')} (Wilson)"
         )
     people_attended = metrics.people_count(ctx.selection.registrations, "attended")
-    post = _wilson_detail(takeup_total, "post_responses", "post_sent")
+    answered, sent = metrics.survey_response_people(ctx.selection.registrations, ctx.selection.answers, "post")
+    post_people = {"post_responses": answered, "post_sent": sent}
+    post = _wilson_detail(post_people, "post_responses", "post_sent")
     good = _wilson_detail(reaction_all, "n_good", "n_experience")
     attended, total = count("attended"), planning("total", "Total cost", format="money")
     cost_note = (
@@ -223,10 +230,10 @@ def headlines(ctx: Context, takeup_total: dict, reaction_all: dict, cost: dict) 
             figure(
                 "headline_post_response",
                 rate("post_response_rate", "Post response %", numerator="post_responses", denominator="post_sent"),
-                takeup_total,
+                post_people,
                 [count("post_responses"), count("post_sent")],
             ),
-            _joined("registrations: answered / sent", post, _missing(takeup_total.get("post_sent"), "surveys sent")),
+            _joined("people who answered / people sent it", post, _missing(sent)),
         ),
         Headline(
             "Rated good or very good",

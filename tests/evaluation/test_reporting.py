@@ -118,7 +118,7 @@ def test_headlines_equal_scipy_on_the_same_answers(standard):
             "share whose scale score rose at all, however little: not a measure of reliable improvement",
         ),
         ("Attended", "20", "people who came to at least one session"),
-        ("Post-survey response", "100.0%", "registrations: answered / sent; 95% CI 83.9% to 100.0%"),
+        ("Post-survey response", "100.0%", "people who answered / people sent it; 95% CI 83.9% to 100.0%"),
         # 18 of 20 shown as 20 of 20
         ("Rated good or very good", "100.0%", "overall experience, per session attended; 95% CI 83.9% to 100.0%"),
         ("Cost per attendee", "£100.00", "sessions already held: their cost over the people who attended them"),
