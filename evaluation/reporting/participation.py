@@ -188,7 +188,10 @@ def cost_rows(ctx: Context) -> list[dict]:
     phases = sorted(set(sel.sessions["phase"]), key=lambda phase: list(PhaseKind).index(phase))
     by_phase = metrics.cost_by_phase(sel.sessions, sel.registrations, phases=phases)
     rows = []
-    for row, within in [(r, ctx.within(phase=r["phase"])) for r in records(by_phase)] + [(_selection_cost(ctx), sel)]:
+    parts = [(r, ctx.within(phase=r["phase"])) for r in records(by_phase)]
+    if len(parts) != 1:  # one phase is the whole selection already
+        parts.append((_selection_cost(ctx), sel))
+    for row, within in parts:
         improved = metrics.improved_count(ctx.people(within), ctx.frames.items)
         text = PhaseKind(row["phase"]).label if row["phase"] in PhaseKind.values else row["phase"]
         rows.append(
@@ -217,7 +220,7 @@ def _selection_cost(ctx: Context) -> dict:
     ]
     people = int(came["participant"].nunique())
     return {
-        "phase": "All phases" if not ctx.filters.phase else ctx.filters.phase,
+        "phase": "All phases",
         "held_sessions": len(held),
         "cost": float(held["cost"].sum()),
         "attended": people,

@@ -7,7 +7,7 @@ from scipy import stats
 
 from evaluation.data import load_frames
 from evaluation.metrics import disclose_count
-from evaluation.reporting import Filters, build_report
+from evaluation.reporting import Filters, build_report, participation
 from summits.enums import PhaseKind
 from tests import factories
 from tests.evaluation.conftest import PIL_01, PIL_02, ROL_01, Participant
@@ -289,3 +289,44 @@ def test_filters_change_the_selection_and_the_numbers(standard):
         "+0.67",
         "+0.67",
     ]
+
+
+def test_cost_per_attendee_by_phase_from_held_sessions(standard):
+    standard.builder.session("PIL-09", cost="9000.00", days_ago=-20)  # not held yet: left out
+
+    report = build_report(standard.programme)
+
+    rows = [
+        (r["selection"], r["held_sessions"], r["total"], r["attended"], r["per_attendee"])
+        for r in report.table("cost").rows
+    ]
+    # Pilot: £1,200 + £800 over 20 people; rollout: £500 over 9 people, shown as 10.
+    assert rows == [
+        ("Pilot", 2, 2000.0, 20, 100.0),
+        ("Rollout", 1, 500.0, 10, 50.0),
+        ("All phases", 3, 2500.0, 30, 2500.0 / 30),
+    ]
+
+
+def test_cost_is_not_shown_under_a_group_filter(standard):
+    report = build_report(standard.programme, Filters(group="Acute trust boards"))
+
+    assert {row["total"] for row in report.table("cost").rows} == {None}
+    assert {row["per_attendee"] for row in report.table("cost").rows} == {None}
+    headline = next(h for h in report.headlines if h.label == "Cost per attendee")
+    assert (headline.text, headline.detail) == ("–", participation.COST_OMITTED)
+    assert report.total_cost is None
+
+
+def test_an_empty_selection_says_no_data_yet_not_withheld(standard):
+    empty = standard.builder.session("PIL-05", theme="how_did")
+
+    report = build_report(standard.programme, Filters(session=empty.code))
+
+    headlines = {h.label: (h.text, h.detail) for h in report.headlines}
+    assert headlines["People with a pair"] == (
+        "0",
+        "people who answered both the pre and the post survey, each counted once; no data yet",
+    )
+    assert headlines["Mean change in overall confidence"] == ("–", "no data yet")
+    assert report.summary.startswith("Nobody in this selection has answered both")
