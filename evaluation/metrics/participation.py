@@ -11,6 +11,14 @@ from ._common import clean, object_frame, pct
 from .wide import Answers, prepare
 
 HELD_PLACE = ("confirmed", "attended", "no_show")
+# The counts behind reach's rates (invitations and registrations, not people).
+REACH_COUNTS = [
+    "accepted",
+    "answered_invitations",
+    "attended_registrations",
+    "no_show_registrations",
+    "recorded_registrations",
+]
 BY_REGISTRATION = ("phase", "theme", "region", "session")
 ALL = "all"
 
@@ -22,10 +30,6 @@ def _key_column(by: str | None) -> str:
 def _check_by(by: str | None, allowed: tuple[str, ...]) -> None:
     if by is not None and by not in allowed:
         raise ValueError(f"by must be one of {', '.join(allowed)} or None, not {by!r}")
-
-
-def _people(frame: pd.DataFrame) -> int:
-    return int(frame["participant"].nunique())
 
 
 def reach(
@@ -46,7 +50,8 @@ def reach(
     waitlisted), `no_shows` (people), `pct_of_target` (attended people / target),
     `acceptance_rate` (accepted / (accepted + declined) invitations), `attendance_rate` and
     `no_show_rate` (attended or no-show registrations / (attended + no-show) registrations;
-    confirmed places on past sessions are not known here).
+    confirmed places on past sessions are not known here), and the counts behind those rates
+    (REACH_COUNTS).
 
     By group a person counts in each of their groups, so group rows do not add up to the
     "all" row. `target` is set by group and by phase only: the sum of the targets for the
@@ -63,7 +68,9 @@ def reach(
     session_table = pd.concat(
         [sessions[session_columns] if sessions is not None else None, registrations[session_columns]]
     ).drop_duplicates("session")
-    invitations = invitations.merge(session_table, on="session", how="left")
+    # An invitation's region is the invitee's when the loader gives it (as on registrations).
+    wanted = ["session", *(column for column in session_columns[1:] if column not in invitations)]
+    invitations = invitations.merge(session_table[wanted], on="session", how="left")
 
     if by == "group":
         keys = sorted(set(memberships["group"]) | set(targets["group"]))
@@ -74,46 +81,66 @@ def reach(
     else:
         keys = [ALL]
 
-    def selected(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-        if by is None:
-            return frame
+    def keyed(frame: pd.DataFrame) -> pd.DataFrame:
+        """participant, status and the row's key (a person counts under each of their groups)."""
+        frame = frame[["participant", "status", *([by] if by not in (None, "group") else [])]]
         if by == "group":
-            members = memberships.loc[memberships["group"] == key, "participant"]
-            return frame[frame["participant"].isin(members)]
-        return frame[frame[by] == key]
+            return frame.merge(memberships[["participant", "group"]], on="participant").rename(columns={"group": "key"})
+        key = ALL if by is None else frame[by].astype(object)
+        return frame.assign(key=key)[["participant", "status", "key"]]
 
+    chosen, invited = keyed(registrations), keyed(invitations)
+    status = chosen["status"].astype(object)
+
+    def people(mask) -> pd.Series:
+        return chosen.loc[mask].groupby("key", observed=True)["participant"].nunique()
+
+    def rows_of(frame: pd.DataFrame, mask) -> pd.Series:
+        return frame.loc[mask].groupby("key", observed=True).size()
+
+    counted = {
+        "invited": invited.groupby("key", observed=True)["participant"].nunique(),
+        "registered": people(status.isin(HELD_PLACE)),
+        "attended": people(status == "attended"),
+        "waitlisted": people(status == "waitlisted"),
+        "no_shows": people(status == "no_show"),
+        "attended_registrations": rows_of(chosen, status == "attended"),
+        "no_show_registrations": rows_of(chosen, status == "no_show"),
+        "accepted": rows_of(invited, invited["status"].astype(object) == "accepted"),
+        "declined": rows_of(invited, invited["status"].astype(object) == "declined"),
+    }
     rows = []
     for key in keys:
-        chosen = selected(registrations, key)
-        invited = selected(invitations, key)
+        n = {name: int(series.get(key, 0)) for name, series in counted.items()}
         if by == "group":
             target: Any = int(targets.loc[targets["group"] == key, "target"].sum())
         elif by == "phase":
             target = int(targets.loc[targets["phase"] == key, "target"].sum())
         else:
             target = None
-        attended = _people(chosen[chosen["status"] == "attended"])
-        attended_registrations = int((chosen["status"] == "attended").sum())
-        no_show_registrations = int((chosen["status"] == "no_show").sum())
-        accepted = int((invited["status"] == "accepted").sum())
-        declined = int((invited["status"] == "declined").sum())
+        recorded = n["attended_registrations"] + n["no_show_registrations"]
         rows.append(
             {
                 _key_column(by): key,
                 "target": target,
-                "invited": _people(invited),
-                "registered": _people(chosen[chosen["status"].isin(HELD_PLACE)]),
-                "attended": attended,
-                "waitlisted": _people(chosen[chosen["status"] == "waitlisted"]),
-                "no_shows": _people(chosen[chosen["status"] == "no_show"]),
-                "pct_of_target": pct(attended, target) if target else None,
-                "acceptance_rate": pct(accepted, accepted + declined),
-                "attendance_rate": pct(attended_registrations, attended_registrations + no_show_registrations),
-                "no_show_rate": pct(no_show_registrations, attended_registrations + no_show_registrations),
+                "invited": n["invited"],
+                "registered": n["registered"],
+                "attended": n["attended"],
+                "waitlisted": n["waitlisted"],
+                "no_shows": n["no_shows"],
+                "pct_of_target": pct(n["attended"], target) if target else None,
+                "acceptance_rate": pct(n["accepted"], n["accepted"] + n["declined"]),
+                "attendance_rate": pct(n["attended_registrations"], recorded),
+                "no_show_rate": pct(n["no_show_registrations"], recorded),
+                "accepted": n["accepted"],
+                "answered_invitations": n["accepted"] + n["declined"],
+                "attended_registrations": n["attended_registrations"],
+                "no_show_registrations": n["no_show_registrations"],
+                "recorded_registrations": recorded,
             }
         )
     columns = [_key_column(by), "target", "invited", "registered", "attended", "waitlisted", "no_shows"]
-    columns += ["pct_of_target", "acceptance_rate", "attendance_rate", "no_show_rate"]
+    columns += ["pct_of_target", "acceptance_rate", "attendance_rate", "no_show_rate", *REACH_COUNTS]
     return object_frame(rows, columns)
 
 

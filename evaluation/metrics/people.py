@@ -22,16 +22,27 @@ PERSON_RULE = (
 ATTRITION_COLUMNS = ["group", "n", "mean_pre", "sd_pre"]
 
 
-def _earliest(registrations: pd.DataFrame, sessions: pd.DataFrame | None, chosen: np.ndarray) -> np.ndarray:
-    """Of the registrations in `chosen`, each participant's earliest (session start, then id)."""
-    frame = registrations.loc[registrations["registration"].isin(chosen), ["registration", "participant", "session"]]
+def _in_session_order(registrations: pd.DataFrame, sessions: pd.DataFrame | None) -> pd.DataFrame:
+    """registration and participant, sorted by session start (when known), then registration."""
+    frame = registrations[["registration", "participant", "session"]]
     if sessions is not None and "starts_at" in sessions and len(frame):
         starts = sessions.drop_duplicates("session").set_index("session")["starts_at"]
-        frame = frame.assign(starts_at=frame["session"].map(starts))
+        frame = frame.assign(starts_at=frame["session"].map(starts).astype(object))
         frame = frame.sort_values(["starts_at", "registration"], kind="stable", na_position="last")
     else:
         frame = frame.sort_values("registration", kind="stable")
-    return frame.drop_duplicates("participant")["registration"].to_numpy()
+    return frame[["registration", "participant"]]
+
+
+def _earliest(
+    registrations: pd.DataFrame, sessions: pd.DataFrame | None, chosen: np.ndarray, ordered: pd.DataFrame | None = None
+) -> np.ndarray:
+    """Of the registrations in `chosen`, each participant's earliest (session start, then id).
+    `ordered` is `_in_session_order` of these registrations or of more (it is only filtered)."""
+    if ordered is None:
+        ordered = _in_session_order(registrations, sessions)
+    kept = ordered["registration"].isin(chosen) & ordered["registration"].isin(registrations["registration"])
+    return ordered.loc[kept].drop_duplicates("participant")["registration"].to_numpy()
 
 
 def one_per_person(
@@ -49,7 +60,11 @@ def one_per_person(
 
     def compute() -> WideAnswers:
         both = np.intersect1d(answers.responded(before), answers.responded(after), assume_unique=True)
-        return answers.restrict(_earliest(registrations, sessions, both))
+        # Every selection orders the same registrations: sort once, on the first (widest) one seen.
+        ordered = answers.shared(("session order", id(sessions)), lambda: _in_session_order(registrations, sessions))
+        if not pd.Index(registrations["registration"]).isin(ordered["registration"]).all():
+            ordered = None
+        return answers.restrict(_earliest(registrations, sessions, both, ordered))
 
     key = ("one_per_person", before, after, id(registrations), id(sessions))
     registrations_seen, result = answers.computed(key, lambda: (registrations, compute()))

@@ -28,6 +28,7 @@ class WideAnswers:
         responded: np.ndarray,
         rows: np.ndarray | None = None,
         family: dict | None = None,
+        shared: dict | None = None,
     ) -> None:
         self._source = source
         self._all_registrations = registrations
@@ -42,6 +43,8 @@ class WideAnswers:
         # Every selection of these answers, by its rows: the same selection reached twice (a
         # criterion's phase and the report's) is one object, with its statistics computed once.
         self._family: dict[bytes, WideAnswers] = {} if family is None else family
+        # What every selection of these answers can reuse (e.g. the order of all registrations).
+        self._shared: dict[tuple, Any] = {} if shared is None else shared
 
     @property
     def registrations(self) -> np.ndarray:
@@ -102,8 +105,15 @@ class WideAnswers:
                 self._responded,
                 chosen,
                 self._family,
+                self._shared,
             )
         return self._family[key]
+
+    def shared(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """`compute()`, once per key for these answers and every selection of them."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
 
     def computed(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """`compute()`, once per key: the metrics keep what they derive from these answers here.

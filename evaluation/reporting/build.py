@@ -26,6 +26,8 @@ def build_report(
     frames = frames or load_frames(programme)
     # Pivoted once: every table, breakdown and criterion below slices the same matrix.
     frames = dataclasses.replace(frames, answers=metrics.prepare(frames.answers))
+    # One pair per person everywhere below: the order of all registrations is worked out once, here.
+    metrics.one_per_person(frames.answers, frames.registrations, frames.sessions)
     selection = metrics.restrict(
         frames.answers,
         frames.registrations,

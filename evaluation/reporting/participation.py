@@ -10,36 +10,14 @@ NOTE = label("note", "Note")
 ALL_GROUPS = "All leadership groups"
 
 
-def _registration_counts(ctx: Context, group: str | None) -> dict[str, int]:
-    """Invitations answered and registrations with attendance recorded, for a group's rates
-    (metrics.reach gives the rates only; a rate is shown from disclosed counts)."""
-    sel = ctx.selection
-    registrations, invitations = sel.registrations, sel.invitations
-    if group is not None:
-        members = sel.memberships.loc[sel.memberships["group"] == group, "participant"]
-        registrations = registrations[registrations["participant"].isin(members)]
-        invitations = invitations[invitations["participant"].isin(members)]
-    attended = int((registrations["status"] == "attended").sum())
-    no_shows = int((registrations["status"] == "no_show").sum())
-    accepted = int((invitations["status"] == "accepted").sum())
-    declined = int((invitations["status"] == "declined").sum())
-    return {
-        "accepted": accepted,
-        "answered_invitations": accepted + declined,
-        "attended_registrations": attended,
-        "no_show_registrations": no_shows,
-        "recorded_registrations": attended + no_shows,
-    }
-
-
 def reach_rows(ctx: Context) -> list[dict]:
     sel = ctx.selection
     phases = [ctx.filters.phase] if ctx.filters.phase else None
     args = (sel.registrations, sel.memberships, ctx.frames.targets, sel.invitations)
     by_group = metrics.reach(*args, by="group", sessions=sel.sessions, phases=phases)
     overall = metrics.reach(*args, by=None, sessions=sel.sessions, phases=phases)
-    rows = [row | _registration_counts(ctx, row["group"]) for row in records(by_group)]
-    rows += [row | {"group": ALL_GROUPS} | _registration_counts(ctx, None) for row in records(overall)]
+    rows = records(by_group)
+    rows += [row | {"group": ALL_GROUPS} for row in records(overall)]
     return rows
 
 
