@@ -142,6 +142,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command is outbox's, which adds the periodic jobs.
+    "outbox",
     "django_tasks_db",
     "summits",
     "attendees",
