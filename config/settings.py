@@ -149,6 +149,8 @@ INSTALLED_APPS = [
     "attendees",
     "feedback",
     "evaluation",
+    "privacy",
+    "health",
 ]
 
 MIDDLEWARE = [
@@ -368,6 +370,8 @@ if not LOCAL:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # One line per event with time, level, logger and the request id (JSON in production, text
 # locally); secret link tokens are blanked out of every message (config/logging.py).

@@ -20,6 +20,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("home/", views.home, name="home"),
     path("evaluation/", include("evaluation.urls")),
+    path("", include("privacy.urls")),
+    path("", include("health.urls")),
     path("", include("feedback.urls")),
     path("", include("attendees.urls")),
     path("", include("summits.urls")),
