@@ -128,7 +128,7 @@ SITE_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 SERVICE_NAME = "Digital Leadership Workshops"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # superusers with a password only, edits audit-logged
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -17,6 +17,9 @@ urlpatterns = [
     path("accounts/login/", RedirectView.as_view(pattern_name="account_request_login_code", query_string=True)),
     path("accounts/password/<path:rest>", not_offered),
     path("accounts/signup/", not_offered),
+    # People do not manage email addresses here: adding one would make the service email anyone.
+    path("accounts/email/", not_offered),
+    path("accounts/email/<path:rest>", not_offered),
     path("accounts/", include("allauth.urls")),
     path("home/", views.home, name="home"),
     path("evaluation/", include("evaluation.urls")),
