@@ -24,6 +24,11 @@ _SECRET_PATHS = [
 ]
 
 
+def is_secret_link(path: str) -> bool:
+    """Whether the path carries a secret token (a page opened from an emailed link)."""
+    return any(pattern.search(path) for pattern, _ in _SECRET_PATHS)
+
+
 def redact(text: str) -> str:
     """The text with every secret link token replaced by [token]."""
     for pattern, replacement in _SECRET_PATHS:
@@ -50,7 +55,9 @@ class RequestIdMiddleware:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get()
+        # django.request logs a response after the middleware has finished, with the request attached.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or _request_id.get()
         return True
 
 

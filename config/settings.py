@@ -161,6 +161,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.RejectNulCharacters",
+    "config.middleware.NoStorePrivatePages",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -397,8 +399,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # runserver's own access log goes through the same handler, so its paths are blanked too.
-    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    # Blanked where the paths are logged, before any handler sees them; runserver's own
+    # access log goes through the same handler.
+    "loggers": {
+        "django.request": {"filters": ["redact_links"]},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False, "filters": ["redact_links"]},
+    },
 }
 
 # Error reporting, only when SENTRY_DSN is set (sentry-sdk): no personal data is sent, and link
