@@ -105,7 +105,7 @@ class Erasure:
 def erase_person(*, actor, person: Person, reason: str = "request") -> Erasure:
     """Erases the person as described in this module's docstring and records the erasure (without
     any identifier) in the audit log. Queued emails to them are skipped, never sent."""
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     identifiers = _identifiers(person)
     scrub = _scrubber(identifiers)
     old_id = str(person.pk)

@@ -70,7 +70,10 @@ class EraseView(OrganiserRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         person = _person(pk)
-        erasure = services.erase_person(actor=request.user, person=person)
+        try:
+            erasure = services.erase_person(actor=request.user, person=person)
+        except Person.DoesNotExist:  # erased a moment ago by someone else
+            raise Http404("No such person") from None
         messages.success(
             request,
             f"Person erased. Their {erasure.invitations} invitations and {erasure.registrations} registrations "
