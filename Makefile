@@ -1,5 +1,8 @@
 # The README's commands. Every target is idempotent: run it again and it does only what is missing.
 PYTHON ?= python3
+# These are local commands: debugging on unless the environment says otherwise (production sets
+# DEBUG=false, and then settings refuse to start without the production values).
+export DEBUG ?= true
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
@@ -14,10 +17,11 @@ setup: $(STAMP) frontend/build/.built
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Exact pins (requirements.lock) over the ranges in pyproject.toml.
-$(STAMP): $(VENV)/bin/python requirements.lock pyproject.toml
+# Exact pins with hashes over the ranges in pyproject.toml: requirements-dev.txt (runtime, tests
+# and lint) here; a server installs requirements.txt (runtime only, see deploy/).
+$(STAMP): $(VENV)/bin/python requirements-dev.txt pyproject.toml
 	$(PIP) install --quiet --disable-pip-version-check --upgrade pip
-	$(PIP) install --quiet --disable-pip-version-check -r requirements.lock
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -63,12 +67,12 @@ format:
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Re-pin after changing pyproject.toml: installs the ranges into a scratch venv and freezes it.
-lock:
-	rm -rf /tmp/dlw-lock && $(PYTHON) -m venv /tmp/dlw-lock
-	/tmp/dlw-lock/bin/pip install --quiet --upgrade pip
-	/tmp/dlw-lock/bin/pip install --quiet '.[dev]'
-	/tmp/dlw-lock/bin/pip freeze --exclude digital-leadership-workshops > requirements.lock
+# Re-pin after changing pyproject.toml (pip-tools): keeps existing pins that still satisfy the
+# ranges; `make lock UPGRADE=--upgrade` moves everything to the newest allowed versions.
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links $(UPGRADE)
+lock: $(STAMP)
+	$(PIP_COMPILE) -o requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev -o requirements-dev.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules frontend/build staticfiles

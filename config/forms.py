@@ -95,7 +95,7 @@ class NHSDateField(forms.MultiValueField):
             raise forms.ValidationError(f"{label} year must include 4 numbers", code="invalid")
         try:
             return datetime.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a number too big for any date
             raise forms.ValidationError(f"{label} must be a real date", code="invalid") from None
 
 
@@ -116,7 +116,7 @@ class NHSTimeField(forms.MultiValueField):
         hour, minute = numbers
         try:
             return datetime.time(hour, minute)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(f"{label} must be a real time on the 24-hour clock", code="invalid") from None
 
 

@@ -1,14 +1,15 @@
 """One env-driven settings module.
 
 Every value comes from the environment through the small helpers below, which fail
-loudly on a bad value. Local defaults are safe (SQLite, console email, DEBUG on);
-with DEBUG off the security settings are strict and SECRET_KEY must be given.
+loudly on a bad value. DEBUG is off unless set: then the security settings are strict and
+start-up refuses missing or unsafe production values, each with what to set. Local defaults
+(SQLite, console email, development keys) apply only with DEBUG=true and under pytest.
 """
 
 import os
 import sys
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -50,25 +51,25 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def database_from_url(url: str) -> dict:
-    """Turns DATABASE_URL (sqlite:///path or postgres://user:pass@host:port/name) into Django's dict."""
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        path = unquote(parts.path[1:]) if parts.path.startswith("/") else parts.path
-        return sqlite_database(Path(path) if path else BASE_DIR / "db.sqlite3")
-    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        if not parts.path.strip("/"):
-            raise ImproperlyConfigured("DATABASE_URL must name a database, e.g. postgres://user@host:5432/dlw.")
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")),
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
-        }
-    raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported (use sqlite or postgres).")
+    """Turns DATABASE_URL into Django's dict with dj-database-url, so query options such as
+    ?sslmode=require reach the driver. SQLite gets the tuning below; other engines are refused."""
+    import dj_database_url
+
+    try:
+        config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True)
+    except (ValueError, dj_database_url.UnknownSchemeError) as error:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL ({error}).") from None
+    engine = config["ENGINE"]
+    if engine == "django.db.backends.sqlite3":
+        name = config["NAME"]
+        return sqlite_database(BASE_DIR / "db.sqlite3" if name in {"", ":memory:"} else Path(name))
+    if engine != "django.db.backends.postgresql":
+        scheme = url.split(":", 1)[0]
+        raise ImproperlyConfigured(f"DATABASE_URL scheme {scheme!r} is not supported (use sqlite or postgres).")
+    if not config.get("NAME"):
+        raise ImproperlyConfigured("DATABASE_URL must name a database, e.g. postgres://user@host:5432/dlw.")
+    config["PORT"] = str(config["PORT"] or "")
+    return config
 
 
 def sqlite_database(path: Path) -> dict:
@@ -85,11 +86,18 @@ def sqlite_database(path: Path) -> dict:
     }
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless set explicitly: an unset or empty DEBUG is production, and production refuses
+# to start without the values below (PRODUCTION_PROBLEMS). `make run` and `make test` set
+# DEBUG=true for local work.
+DEBUG = env_bool("DEBUG", False)
 # Under pytest: immediate tasks, no rate limits, no lockouts, plain static storage.
 TESTING = env_bool("DLW_TESTING", "pytest" in sys.modules)
+# Local defaults (development keys, SQLite, console email) are for DEBUG and the test run only.
+LOCAL = DEBUG or TESTING
+# What production lacks, each with what to set; raised together at the end of this module.
+PRODUCTION_PROBLEMS: list[str] = []
 
-if DEBUG:
+if LOCAL:
     SECRET_KEY = env_str("SECRET_KEY", "insecure-local-development-key-never-use-in-production")
 else:
     SECRET_KEY = env_str("SECRET_KEY")
@@ -99,23 +107,28 @@ else:
 # The key of the keyed hash that turns a person into the pseudonymous participant key in
 # every evaluation export. Kept apart from SECRET_KEY so rotating one does not change the
 # other: changing it changes every participant key, so keep it for the programme's life.
-if DEBUG:
+if LOCAL:
     PSEUDONYMISATION_KEY = env_str("PSEUDONYMISATION_KEY", "insecure-local-pseudonymisation-key")
 else:
     PSEUDONYMISATION_KEY = env_str("PSEUDONYMISATION_KEY")
     if len(PSEUDONYMISATION_KEY) < 32 or PSEUDONYMISATION_KEY.startswith("insecure"):
         raise ImproperlyConfigured("PSEUDONYMISATION_KEY must be a long random value when DEBUG is off.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if LOCAL else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The public address of the site: used in emails, calendar UIDs and links.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if LOCAL else "").rstrip("/")
+if not LOCAL and not (SITE_URL.startswith("https://") and urlsplit(SITE_URL).hostname):
+    PRODUCTION_PROBLEMS.append(
+        "Set SITE_URL to the site's public https address, e.g. https://workshops.example.nhs.uk "
+        f"(got {SITE_URL!r}): links, emails and calendar UIDs are built from it."
+    )
 SITE_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 SERVICE_NAME = "Digital Leadership Workshops"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # superusers with a password only, edits audit-logged
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -129,20 +142,27 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command is outbox's, which adds the periodic jobs.
+    "outbox",
     "django_tasks_db",
     "summits",
     "attendees",
     "feedback",
     "evaluation",
+    "privacy",
+    "health",
 ]
 
 MIDDLEWARE = [
+    "config.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.RejectNulCharacters",
+    "config.middleware.NoStorePrivatePages",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -175,13 +195,26 @@ TEMPLATES = [
 FORM_RENDERER = "config.forms.NHSFormRenderer"
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if not DATABASE_URL and not LOCAL:
+    PRODUCTION_PROBLEMS.append(
+        "Set DATABASE_URL, e.g. postgres://dlw:password@db.internal:5432/dlw?sslmode=require "
+        "(the SQLite file in the code folder is for local development only)."
+    )
 DATABASES = {"default": database_from_url(DATABASE_URL) if DATABASE_URL else sqlite_database(BASE_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared between processes in production: sign-in rate limits and the import preview's upload
+# live here, and a per-process cache breaks both across gunicorn workers.
+USE_DATABASE_CACHE = env_bool("USE_DATABASE_CACHE", not LOCAL)
+if not USE_DATABASE_CACHE and not LOCAL:
+    PRODUCTION_PROBLEMS.append(
+        "Remove USE_DATABASE_CACHE=false (or set it to true): production needs the shared database cache "
+        "(run `manage.py createcachetable`); a per-process cache breaks sign-in limits and imports across workers."
+    )
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
-        if env_bool("USE_DATABASE_CACHE", not DEBUG)
+        if USE_DATABASE_CACHE
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
@@ -211,13 +244,13 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if LOCAL
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 
-# Email: console by default; SMTP when EMAIL_HOST is set.
+# Email: console locally; in production SMTP (EMAIL_HOST) or an explicitly named backend.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -226,11 +259,26 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Digital Leadership Workshops <workshops@example.nhs.uk>")
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if LOCAL else "")
+    if not LOCAL and EMAIL_BACKEND in {"", "django.core.mail.backends.console.EmailBackend"}:
+        PRODUCTION_PROBLEMS.append(
+            "Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD) for SMTP, or EMAIL_BACKEND "
+            "to another email backend: the console backend would write sign-in codes to the logs."
+        )
+EXAMPLE_MAILBOX = "workshops@example.nhs.uk"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Digital Leadership Workshops <{EXAMPLE_MAILBOX}>" if LOCAL else "")
+if not LOCAL and (not DEFAULT_FROM_EMAIL or "example." in DEFAULT_FROM_EMAIL):
+    PRODUCTION_PROBLEMS.append(
+        "Set DEFAULT_FROM_EMAIL to the service's sender, e.g. Digital Leadership Workshops <workshops@england.nhs.uk>."
+    )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The monitored mailbox that calendar invites name as ORGANIZER (DOMAIN.md rule 4).
-CALENDAR_ORGANIZER_EMAIL = env_str("CALENDAR_ORGANIZER_EMAIL", "workshops@example.nhs.uk")
+CALENDAR_ORGANIZER_EMAIL = env_str("CALENDAR_ORGANIZER_EMAIL", EXAMPLE_MAILBOX if LOCAL else "")
+if not LOCAL and (not CALENDAR_ORGANIZER_EMAIL or "example." in CALENDAR_ORGANIZER_EMAIL):
+    PRODUCTION_PROBLEMS.append(
+        "Set CALENDAR_ORGANIZER_EMAIL to a monitored mailbox: calendar invites name it as ORGANIZER "
+        "and replies from calendars go there."
+    )
 
 # Reminders before a session, in days (run `manage.py send_reminders` every 15 minutes).
 try:
@@ -288,6 +336,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
 AXES_VERBOSE = False
 
+# How many proxies in front of the app append to X-Forwarded-For (a load balancer and nginx: 2).
+# With 0 behind a proxy every client shares the proxy's address, and so one sign-in rate limit.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+
 # Content security policy with a per-request nonce for our one inline module script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -309,7 +364,7 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if not LOCAL:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -317,10 +372,61 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# One line per event with time, level, logger and the request id (JSON in production, text
+# locally); secret link tokens are blanked out of every message (config/logging.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if LOCAL else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+        "redact_links": {"()": "config.logging.RedactLinkTokens"},
+    },
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact_links"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Blanked where the paths are logged, before any handler sees them; runserver's own
+    # access log goes through the same handler.
+    "loggers": {
+        "django.request": {"filters": ["redact_links"]},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False, "filters": ["redact_links"]},
+    },
 }
+
+# Error reporting, only when SENTRY_DSN is set (sentry-sdk): no personal data is sent, and link
+# tokens are blanked out of URLs before an event leaves.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config.logging import start_sentry
+
+    start_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
+
+# The worker writes a heartbeat to the cache; /healthz calls it stopped after this many seconds.
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 120)
+# /healthz reports unhealthy when the oldest queued email has waited longer than this.
+OUTBOX_MAX_AGE_SECONDS = env_int("OUTBOX_MAX_AGE_SECONDS", 900)
+
+# Personal data is purged this many days after a programme's last phase ends
+# (`manage.py purge_personal_data`; the retention schedule is in docs/retention.md).
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 2 * 365)
+
+if PRODUCTION_PROBLEMS:
+    raise ImproperlyConfigured(
+        "DEBUG is off, so this is production, and it is not ready:\n- "
+        + "\n- ".join(PRODUCTION_PROBLEMS)
+        + "\n(For local development set DEBUG=true.)"
+    )

@@ -17,14 +17,20 @@ urlpatterns = [
     path("accounts/login/", RedirectView.as_view(pattern_name="account_request_login_code", query_string=True)),
     path("accounts/password/<path:rest>", not_offered),
     path("accounts/signup/", not_offered),
+    # People do not manage email addresses here: adding one would make the service email anyone.
+    path("accounts/email/", not_offered),
+    path("accounts/email/<path:rest>", not_offered),
     path("accounts/", include("allauth.urls")),
     path("home/", views.home, name="home"),
     path("evaluation/", include("evaluation.urls")),
+    path("", include("privacy.urls")),
+    path("", include("health.urls")),
     path("", include("feedback.urls")),
     path("", include("attendees.urls")),
     path("", include("summits.urls")),
 ]
 
+handler400 = "config.views.bad_request"
 handler403 = "config.views.permission_denied"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

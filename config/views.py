@@ -14,6 +14,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("attendees:my-sessions")
 
 
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "403.html", status=403)
 

@@ -356,11 +356,13 @@ class PhaseForm(ServiceErrorsMixin, forms.Form):
     target_attendees = forms.IntegerField(
         label="Target number of attendees",
         min_value=0,
+        max_value=1_000_000,
         help_text="The prospective number of leaders this phase aims to reach",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-5"}),
         error_messages={
             "required": "Enter the target number of attendees",
             "invalid": "The target must be a whole number, like 150",
             "min_value": "The target must be 0 or more",
+            "max_value": "The target must be 1,000,000 or fewer",
         },
     )

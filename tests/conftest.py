@@ -5,6 +5,10 @@ import pytest
 
 # Live-server browser tests call the ORM from Playwright's event loop thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Commands some tests run in a child process (manage.py …) are local development runs: the test
+# process itself has its own defaults (settings.TESTING), but a child without DEBUG would be
+# production and refuse to start without the production settings.
+os.environ.setdefault("DEBUG", "true")
 
 from tests import factories  # noqa: E402
 

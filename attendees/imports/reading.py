@@ -79,6 +79,8 @@ def _csv_table(content: bytes):
     try:
         # Numbered by record, not by line: a quoted cell may hold a line break, as in a spreadsheet.
         for number, record in enumerate(reader, start=1):
+            if any("\x00" in cell for cell in record):  # PostgreSQL refuses NUL in text
+                raise ImportFileError(f"The file contains a NUL character (row {number}). Save it again as CSV")
             yield number, [cell.strip() for cell in record]
     except csv.Error as error:
         raise ImportFileError(f"The file could not be read as CSV (row {reader.line_num}): {error}") from None

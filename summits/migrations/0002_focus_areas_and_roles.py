@@ -13,16 +13,9 @@ FOCUS_AREAS = [
     (6, "Removing barriers and navigating the system", "Removing barriers"),
 ]
 
-ORGANISER_PERMISSIONS = [
-    "summits.manage_programme",
-    "summits.view_outcomes",
-    *(
-        f"summits.{action}_{model}"
-        for model in ("programme", "phase", "session", "venue", "facilitator", "costline", "pilotdecision")
-        for action in ("add", "change", "view")
-    ),
-    "summits.view_auditentry",
-]
+# Only what the organisers' pages check (they never use the admin site, which is for
+# superusers): migration 0004 takes the old model permissions away from existing groups.
+ORGANISER_PERMISSIONS = ["summits.manage_programme", "summits.view_outcomes"]
 EVALUATOR_PERMISSIONS = ["summits.view_outcomes"]
 
 

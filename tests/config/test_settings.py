@@ -46,7 +46,14 @@ def test_database_from_url_reads_a_postgres_url(monkeypatch):
         "PORT": "6543",
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
+        "DISABLE_SERVER_SIDE_CURSORS": False,
     }
+
+
+def test_database_from_url_passes_query_options_to_the_driver():
+    config = database_from_url("postgres://dlw@db.example.nhs.uk/workshops?sslmode=require&connect_timeout=5")
+
+    assert config["OPTIONS"] == {"sslmode": "require", "connect_timeout": 5}
 
 
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql", "pgsql"])
@@ -171,18 +178,113 @@ def test_settings_without_debug_refuse_a_short_secret_key():
     )
 
 
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 60,
+    "PSEUDONYMISATION_KEY": "p" * 40,
+    "ALLOWED_HOSTS": "workshops.example.nhs.uk",
+    "SITE_URL": "https://workshops.example.nhs.uk",
+    "DATABASE_URL": "postgres://dlw@db.internal:5432/dlw?sslmode=require",
+    "EMAIL_HOST": "smtp.example.nhs.uk",
+    "DEFAULT_FROM_EMAIL": "Digital Leadership Workshops <workshops@england.nhs.uk>",
+    "CALENDAR_ORGANIZER_EMAIL": "workshops@england.nhs.uk",
+}
+
+
 def test_settings_without_debug_are_strict():
-    result = _import_settings(
-        {
-            "DEBUG": "false",
-            "SECRET_KEY": "k" * 60,
-            "PSEUDONYMISATION_KEY": "p" * 40,
-            "ALLOWED_HOSTS": "workshops.example.nhs.uk",
-        }
-    )
+    result = _import_settings(PRODUCTION)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False True True True 31536000 ['workshops.example.nhs.uk']"
+
+
+def _production_problems(result: subprocess.CompletedProcess) -> list[str]:
+    lines = result.stderr.strip().splitlines()
+    start = lines.index(
+        "django.core.exceptions.ImproperlyConfigured: DEBUG is off, so this is production, and it is not ready:"
+    )
+    assert lines[-1] == "(For local development set DEBUG=true.)"
+    return lines[start + 1 : -1]
+
+
+SITE_URL_PROBLEM = (
+    "- Set SITE_URL to the site's public https address, e.g. https://workshops.example.nhs.uk (got {!r}): "
+    "links, emails and calendar UIDs are built from it."
+)
+DATABASE_PROBLEM = (
+    "- Set DATABASE_URL, e.g. postgres://dlw:password@db.internal:5432/dlw?sslmode=require "
+    "(the SQLite file in the code folder is for local development only)."
+)
+EMAIL_PROBLEM = (
+    "- Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD) for SMTP, or EMAIL_BACKEND "
+    "to another email backend: the console backend would write sign-in codes to the logs."
+)
+FROM_PROBLEM = (
+    "- Set DEFAULT_FROM_EMAIL to the service's sender, e.g. Digital Leadership Workshops <workshops@england.nhs.uk>."
+)
+ORGANIZER_PROBLEM = (
+    "- Set CALENDAR_ORGANIZER_EMAIL to a monitored mailbox: calendar invites name it as ORGANIZER "
+    "and replies from calendars go there."
+)
+CACHE_PROBLEM = (
+    "- Remove USE_DATABASE_CACHE=false (or set it to true): production needs the shared database cache "
+    "(run `manage.py createcachetable`); a per-process cache breaks sign-in limits and imports across workers."
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"SITE_URL": None}, SITE_URL_PROBLEM.format("")),
+        ({"SITE_URL": "workshops.example.nhs.uk"}, SITE_URL_PROBLEM.format("workshops.example.nhs.uk")),
+        ({"SITE_URL": "http://workshops.example.nhs.uk"}, SITE_URL_PROBLEM.format("http://workshops.example.nhs.uk")),
+        ({"DATABASE_URL": None}, DATABASE_PROBLEM),
+        ({"EMAIL_HOST": None}, EMAIL_PROBLEM),
+        ({"EMAIL_HOST": None, "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, EMAIL_PROBLEM),
+        ({"DEFAULT_FROM_EMAIL": None}, FROM_PROBLEM),
+        ({"DEFAULT_FROM_EMAIL": "Workshops <workshops@example.nhs.uk>"}, FROM_PROBLEM),
+        ({"CALENDAR_ORGANIZER_EMAIL": None}, ORGANIZER_PROBLEM),
+        ({"CALENDAR_ORGANIZER_EMAIL": "workshops@example.nhs.uk"}, ORGANIZER_PROBLEM),
+        ({"USE_DATABASE_CACHE": "false"}, CACHE_PROBLEM),
+    ],
+)
+def test_settings_without_debug_refuse_a_missing_or_unsafe_production_value(change, problem):
+    env = {key: value for key, value in {**PRODUCTION, **change}.items() if value is not None}
+
+    result = _import_settings(env)
+
+    assert result.returncode == 1
+    assert _production_problems(result) == [problem]
+
+
+def test_settings_with_an_empty_debug_are_production_and_list_every_missing_value():
+    result = _import_settings({"DEBUG": "", "SECRET_KEY": "k" * 60, "PSEUDONYMISATION_KEY": "p" * 40})
+
+    assert result.returncode == 1
+    assert _production_problems(result) == [
+        SITE_URL_PROBLEM.format(""),
+        DATABASE_PROBLEM,
+        EMAIL_PROBLEM,
+        FROM_PROBLEM,
+        ORGANIZER_PROBLEM,
+    ]
+
+
+def test_settings_without_any_debug_variable_need_the_production_secret_key():
+    result = _import_settings({})
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: Set the SECRET_KEY environment variable."
+    )
+
+
+def test_settings_with_an_explicit_email_backend_start():
+    env = {key: value for key, value in PRODUCTION.items() if key != "EMAIL_HOST"}
+
+    result = _import_settings({**env, "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"})
+
+    assert result.returncode == 0, result.stderr
 
 
 def test_settings_without_debug_need_a_pseudonymisation_key():
