@@ -262,9 +262,7 @@ def test_send_invitations_queries_to_queue_do_not_grow(session, django_assert_nu
 
 
 @pytest.mark.parametrize("size", [1, 3])
-def test_send_invitations_queries_to_send_grow_only_by_one_update_per_message(
-    session, django_assert_num_queries, size
-):
+def test_send_invitations_queries_to_send_grow_only_by_one_update_per_message(session, django_assert_num_queries, size):
     emails.send_invitations(invitation_ids=[invite(factories.person(), session).pk for _ in range(size)])
 
     # Claim (select, update, read back), the invitations with person and session, their focus
