@@ -3,7 +3,9 @@
 Each `send_*` function queues outbox rows (one per recipient) and is called by a service inside
 the transaction that makes the change, so the email exists exactly when its reason does. The
 outbox's sender writes them (the `write_*` functions, registered in AttendeesConfig.ready())
-when it sends them, with the session's details as they are then.
+when it sends them, with the session's details as they are then; an email overtaken by a
+later change (a confirmation for a place since cancelled, an update to a session since
+cancelled) is skipped, as the later change has its own email.
 
 Calendar invites follow the place, not the invitation (DOMAIN.md rules 4-6):
 - the invitation has no calendar part, only a link to the public .ics;
@@ -267,7 +269,18 @@ def write_registration_messages(messages: list[Message]) -> dict[int, registry.W
     return written
 
 
+SUPERSEDED = "Superseded: the place or the session was cancelled before this email went out"
+
+
+def _still_has_place(registration: Registration) -> bool:
+    return (
+        registration.status == RegistrationStatus.CONFIRMED and registration.session.status != SessionStatus.CANCELLED
+    )
+
+
 def _confirmed(message: Message, registration: Registration) -> registry.Written:
+    if not _still_has_place(registration):
+        return registry.Skip(SUPERSEDED)
     return _email(message, registration, "registration_confirmed", holds_place=True, invite=_request(registration))
 
 
@@ -287,6 +300,8 @@ def _waitlisted(message: Message, registration: Registration) -> registry.Writte
 
 
 def _promoted(message: Message, registration: Registration) -> registry.Written:
+    if not _still_has_place(registration):
+        return registry.Skip(SUPERSEDED)
     return _email(message, registration, "registration_promoted", holds_place=True, invite=_request(registration))
 
 
@@ -305,6 +320,10 @@ def _cancelled(message: Message, registration: Registration) -> registry.Written
 def _session_changed(message: Message, registration: Registration) -> registry.Written:
     has_a_place = message.context.get("has_a_place", False)
     changes = message.context.get("changes", [])
+    if registration.session.status == SessionStatus.CANCELLED or (
+        has_a_place and registration.status != RegistrationStatus.CONFIRMED
+    ):
+        return registry.Skip(SUPERSEDED)
     return _email(
         message,
         registration,
