@@ -367,14 +367,18 @@ def test_send_registration_waitlisted_gives_position_and_no_invite(session, djan
     assert attached_ics(message) is None
 
 
-def test_registering_then_cancelling_before_sending_sends_request_then_a_higher_cancel(session):
+def test_registering_then_cancelling_before_sending_skips_the_confirmation_and_sends_the_cancel(session):
     registration = services.register(person=jane(), session=session)
     services.cancel_registration(registration=registration)
 
     send_queued()
 
-    methods = [(calendar_part(m)[1]["METHOD"], calendar_part(m)[1].events[0]["SEQUENCE"]) for m in mail.outbox]
-    assert methods == [("REQUEST", 0), ("CANCEL", 1)]
+    methods = [(str(calendar_part(m)[1]["METHOD"]), calendar_part(m)[1].events[0]["SEQUENCE"]) for m in mail.outbox]
+    assert methods == [("CANCEL", 1)]
+    assert list(Message.objects.order_by("pk").values_list("kind", "state", "last_error")) == [
+        ("registration_confirmed", "skipped", emails.SUPERSEDED),
+        ("registration_cancelled", "sent", ""),
+    ]
 
 
 def test_a_message_about_a_registration_that_no_longer_exists_is_skipped():
