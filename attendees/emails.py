@@ -185,6 +185,9 @@ def write_invitations(messages: list[Message]) -> dict[int, registry.Written]:
         .prefetch_related("session__focus_areas")
         .in_bulk()
     )
+    accept_url = _url_builder("attendees:invitation", pk=0, token="TOKEN")
+    decline_url = _url_builder("attendees:invitation-decline", pk=0, token="TOKEN")
+    sessions: dict[int, dict] = {}  # a batch is mostly one session's invitations: its details once
     written: dict[int, registry.Written] = {}
     for message in messages:
         invitation = invitations.get(message.about_id)
@@ -193,16 +196,20 @@ def write_invitations(messages: list[Message]) -> dict[int, registry.Written]:
             written[message.pk] = registry.Skip(skip)
             continue
         session, person = invitation.session, invitation.person
+        if session.pk not in sessions:
+            sessions[session.pk] = {
+                **_session_context(session, joining_link=False),
+                "ics_url": _url("summits:session-ics", code=session.code),
+            }
         link = {"pk": invitation.pk, "token": invitation.token}
         written[message.pk] = render_templated_email(
             name="invitation",
             to=[message.recipient],
             context={
-                **_session_context(session, joining_link=False),
+                **sessions[session.pk],
                 "person": person,
-                "accept_url": _url("attendees:invitation", **link),
-                "decline_url": _url("attendees:invitation-decline", **link),
-                "ics_url": _url("summits:session-ics", code=session.code),
+                "accept_url": accept_url(**link),
+                "decline_url": decline_url(**link),
             },
         )
     return written
@@ -431,6 +438,15 @@ def where(session: Session) -> str:
 
 def _url(name: str, **kwargs) -> str:
     return settings.SITE_URL + reverse(name, kwargs=kwargs)
+
+
+def _url_builder(name: str, **placeholders):
+    """Absolute URLs of one pattern for many arguments, reversing it once: `placeholders`
+    are sample values (an int 0 or a word) that the real ones replace."""
+    template = _url(name, **placeholders)
+    for key, sample in placeholders.items():
+        template = template.replace(f"/{sample}/", f"/{{{key}}}/", 1)
+    return lambda **values: template.format(**values)
 
 
 def _person_invite(person: Person) -> dict:

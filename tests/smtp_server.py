@@ -1,13 +1,18 @@
 """A real SMTP server for tests and benchmarks (aiosmtpd on 127.0.0.1): records what it
 accepts, counts connections, and refuses chosen addresses with a chosen reply."""
 
+import logging
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
 
 PORTS = range(9100, 9200)  # this project's ports for local servers
+
+# aiosmtpd logs every command at INFO: quiet, or a benchmark measures the logging.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def free_port() -> int:
@@ -27,6 +32,8 @@ class Recorder:
     reply its RCPT gets (e.g. "550 5.1.1 No such user")."""
 
     messages: list = field(default_factory=list)
+    # When each message was accepted (time.perf_counter()), for benchmarks.
+    accepted_at: list = field(default_factory=list)
     connections: int = 0
     refuse: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -46,7 +53,12 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), envelope.content))
+            self.accepted_at.append(time.perf_counter())
         return "250 Message accepted for delivery"
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.messages)
 
     def recipients(self) -> list[str]:
         with self.lock:

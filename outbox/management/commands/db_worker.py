@@ -8,6 +8,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from outbox.schedule import Scheduler
+from outbox.tasks import send_queued_messages
 
 
 class Command(DatabaseWorkerCommand):
@@ -27,4 +28,7 @@ class Command(DatabaseWorkerCommand):
         # With --reload the parent process only watches files; the child runs the worker.
         if schedule and not options["batch"] and (not reloading or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"):
             Scheduler().start()
+            # A worker that starts (again, after a crash or a deploy) sends what is waiting at
+            # once rather than at the next minute's outbox job.
+            send_queued_messages.enqueue()
         super().handle(*args, **options)
