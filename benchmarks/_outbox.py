@@ -81,7 +81,10 @@ def invite_group(size: int) -> int:
     )
     group = LeadershipGroup.objects.create(name="Benchmark group")
     people = Person.objects.bulk_create(
-        (Person(first_name="Board", last_name=f"Member {n}", email=f"member{n:05}@example.nhs.uk") for n in range(size)),
+        (
+            Person(first_name="Board", last_name=f"Member {n}", email=f"member{n:05}@example.nhs.uk")
+            for n in range(size)
+        ),
         batch_size=2000,
     )
     Through = Person.groups.through
