@@ -16,15 +16,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def _admin(given: str):
+    import psycopg
+
+    server = urlunsplit(urlsplit(given)._replace(path="/postgres"))
+    return psycopg.connect(server.replace("postgres://", "postgresql://", 1), autocommit=True)
+
+
 def throwaway_database(name: str) -> str:
-    """A fresh, migrated database for this script; returns its DATABASE_URL."""
+    """A fresh, migrated database for this script; returns its DATABASE_URL. On PostgreSQL it
+    is named after the database DATABASE_URL names, e.g. dlw_outbox_crash for dlw."""
     given = os.environ.get("DATABASE_URL", "")
     if given.startswith("postgres"):
-        import psycopg
-
         parts = urlsplit(given)
-        server = urlunsplit(parts._replace(path="/postgres"))
-        with psycopg.connect(server.replace("postgres://", "postgresql://", 1), autocommit=True) as admin:
+        name = f"{parts.path.lstrip('/') or 'postgres'}_{name}"
+        with _admin(given) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             admin.execute(f'CREATE DATABASE "{name}"')
         url = urlunsplit(parts._replace(path=f"/{name}"))
@@ -37,6 +43,16 @@ def throwaway_database(name: str) -> str:
         check=True,
     )
     return url
+
+
+def drop_database(url: str) -> None:
+    """Removes the throwaway database (PostgreSQL; an SQLite file is left in /tmp)."""
+    if url.startswith("postgres"):
+        from django.db import connections
+
+        connections.close_all()
+        with _admin(url) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}"')
 
 
 def setup_django(url: str) -> None:

@@ -3,7 +3,7 @@
 
 Run: .venv/bin/python benchmarks/email_fanout.py
 (prefix DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres to measure on PostgreSQL; the
-throwaway database is then bench_email_fanout.)
+throwaway database is then postgres_email_fanout, dropped at the end.)
 
 The organiser's invite_groups queues 10,000 outbox rows in one transaction and wakes the
 worker. Timed: from the first message the server accepts to the last (the worker's steady
@@ -16,14 +16,14 @@ CPU time per message is printed too: on a busy machine it says what one free cor
 import os
 import time
 
-from _outbox import cpu_seconds, invite_group, setup_django, start_worker, throwaway_database, wait_for
+from _outbox import cpu_seconds, drop_database, invite_group, setup_django, start_worker, throwaway_database, wait_for
 
 SIZE = 10_000
 GOAL = 300  # messages per second
 
 
 def main() -> None:
-    url = throwaway_database("bench_email_fanout")
+    url = throwaway_database("email_fanout")
     setup_django(url)
     from django.db import connection
 
@@ -47,6 +47,7 @@ def main() -> None:
     overall = len(times) / (times[-1] - started)
     recipients = recorder.recipients()
     sent_rows = Message.objects.filter(state="sent").count()
+    drop_database(url)
     print(f"database: {connection.vendor}")
     print(f"messages delivered: {len(recipients):,} to {len(set(recipients)):,} recipients (rows sent: {sent_rows:,})")
     print(f"messages/s, first to last accepted: {steady:,.0f}")
