@@ -1,23 +1,22 @@
 """Reminders before a session: by default 7 days and 1 day before (settings.REMINDER_DAYS_BEFORE).
 
-Run by `python manage.py send_reminders` from cron every 15 minutes
-(`*/15 * * * * cd /srv/dlw && .venv/bin/python manage.py send_reminders`), or put on the
-background worker's queue with `send_reminders --enqueue` (the task below). Safe to run as
-often as you like, and by two runners at once:
+Run by the worker's periodic "reminders" job every 15 minutes (settings.PERIODIC_JOBS; no cron
+entry needed), or by hand with `python manage.py send_reminders`. Safe to run as often as you
+like, and by two runners at once:
 
 - A reminder for `d` days is due for a confirmed place on a published session that starts
   within the next `d` days, if the person had their place before the reminder's time
   (start − d days): someone who registered later does not get that reminder.
 - One ReminderSent row per (registration, days) is inserted before sending, with
   `INSERT … ON CONFLICT DO NOTHING RETURNING`: the database's unique constraint lets exactly
-  one runner create each row, and a runner sends only the rows it created. So a reminder is
-  never sent twice; if sending fails it is logged and not retried (at most once).
+  one runner create each row, and a runner queues emails only for the rows it created, in the
+  same transaction, so each reminder is queued exactly once; the outbox then sends it,
+  retrying temporary failures (outbox/sending.py).
 - Nearer reminders are handled first, and a reminder is skipped when a nearer one has been
   sent: if the runner was down for a week, people get the 1-day reminder, not both at once.
 """
 
 import datetime
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -29,8 +28,6 @@ from django_tasks import task
 from attendees.enums import RegistrationStatus
 from attendees.models import Registration, ReminderSent
 from summits.enums import SessionStatus
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_DAYS_BEFORE = (7, 1)
 INSERT_BATCH = 500
@@ -83,8 +80,8 @@ def _record(registration_ids: Iterable[int], days_before: int, now: datetime.dat
 
 
 def send_due_reminders(now: datetime.datetime | None = None) -> dict[int, int]:
-    """Sends every reminder that is due, once. Returns how many were sent for each number of
-    days before. Emails go through attendees.emails.send_reminder, one per registration."""
+    """Queues every reminder that is due, once, in the outbox. Returns how many were queued
+    for each number of days before."""
     from attendees import emails
 
     now = now or timezone.now()
@@ -93,15 +90,7 @@ def send_due_reminders(now: datetime.datetime | None = None) -> dict[int, int]:
         with transaction.atomic():
             candidates = list(due_reminders(days_before, now).values_list("pk", flat=True))
             created = _record(candidates, days_before, now) if candidates else []
-        # Committed: from here on no other runner can send these.
-        sent[days_before] = 0
-        for registration_id in created:
-            try:
-                emails.send_reminder(registration_id=registration_id, days_before=days_before)
-            except Exception:
-                logger.exception("The %s-day reminder for registration %s failed", days_before, registration_id)
-            else:
-                sent[days_before] += 1
+            sent[days_before] = emails.send_reminders(registration_ids=created, days_before=days_before)
     return sent
 
 

@@ -7,7 +7,8 @@ PostgreSQL a second writer waits for the first and re-checks the condition; SQLi
 IMMEDIATE transactions let one writer in at a time. A CHECK constraint
 (places_taken <= capacity) backs it up.
 
-Emails are sent after commit by background tasks (attendees/tasks.py).
+Emails are queued in the outbox inside the same transactions (attendees/emails.py); the
+worker sends them after commit.
 """
 
 import datetime
@@ -19,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from attendees import tasks
+from attendees import emails
 from attendees.enums import ACTIVE, InvitationStatus, RegistrationStatus
 from attendees.models import Invitation, LeadershipGroup, Person, Registration
 from attendees.queries.attendee import with_waitlist_position
@@ -32,10 +33,6 @@ from summits.models import Session
 class LinkError(Exception):
     """A token link that is wrong, for another session, expired or already used. The message
     is safe to show: it never names anyone."""
-
-
-def _after_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.enqueue(*args))
 
 
 # Registration windows ---------------------------------------------------------------------
@@ -97,7 +94,7 @@ def register(*, person: Person, session: Session, invitation: Invitation | None 
 def _register(*, person: Person, session: Session, invitation: Invitation | None) -> Registration:
     """Takes a place or a waiting-list place; the caller's transaction has just loaded `session`
     and checked that it takes registrations. Four statements on the hot path: the conditional
-    UPDATE for the place, the INSERT, and the email task after commit."""
+    UPDATE for the place, the INSERT, and the outbox row for the email."""
     confirmed = _take_place(session.pk)
     now = timezone.now()
     try:
@@ -112,7 +109,7 @@ def _register(*, person: Person, session: Session, invitation: Invitation | None
         # A live registration exists already (the partial unique constraint). Raising rolls
         # back the caller's whole transaction, and with it the place taken above.
         raise ValidationError("You already have a place on this session, or are on its waiting list.") from None
-    _after_commit(tasks.send_registration_email, registration.pk)
+    emails.send_registration(registration=registration)
     return registration
 
 
@@ -132,7 +129,7 @@ def _promote_waitlisted(session_id: int) -> list[int]:
             status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()
         )
         promoted.append(candidate.pk)
-        _after_commit(tasks.send_promotion_email, candidate.pk)
+        emails.send_promotion(registration_id=candidate.pk)
 
 
 @transaction.atomic
@@ -162,7 +159,7 @@ def cancel_registration(*, registration: Registration, actor=None) -> Registrati
             before={"person": registration.person.email, "status": before},
             after={"status": "cancelled"},
         )
-    _after_commit(tasks.send_cancellation_email, registration.pk)
+    emails.send_cancellation(registration_id=registration.pk, by_organiser=actor is not None)
     return registration
 
 
@@ -287,9 +284,8 @@ def invite_groups(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        # One task for the whole group, so queuing costs the same whatever its size; the task
-        # sends in batches of EMAIL_BATCH.
-        _after_commit(tasks.send_invitation_emails, ids)
+        # One outbox row per person, inserted in bulk in this transaction.
+        emails.send_invitations(invitation_ids=ids)
     return len(person_ids)
 
 
@@ -303,7 +299,7 @@ def invite_person(*, actor, session: Session, person: Person) -> Invitation:
         raise ValidationError({"person": f"{person} is already registered on this session"})
     invitation = Invitation.objects.create(session=session, person=person, invited_by=actor)
     audit.record(actor=actor, action="invitation.invite_person", obj=session, after={"person": person.email})
-    _after_commit(tasks.send_invitation_emails, [invitation.pk])
+    emails.send_invitations(invitation_ids=[invitation.pk])
     return invitation
 
 
@@ -316,7 +312,7 @@ def resend_invitation(*, actor, invitation: Invitation) -> Invitation:
     audit.record(
         actor=actor, action="invitation.resend", obj=invitation.session, after={"person": invitation.person.email}
     )
-    _after_commit(tasks.send_invitation_emails, [invitation.pk])
+    emails.send_invitations(invitation_ids=[invitation.pk])
     return invitation
 
 
@@ -324,13 +320,14 @@ def resend_invitation(*, actor, invitation: Invitation) -> Invitation:
 
 
 def update_session(*, actor, session: Session, details: scheduling.SessionDetails) -> Session:
-    """Saves the edit; when the time or place of a published session changed (SEQUENCE went
-    up), confirmed and waitlisted people are emailed the calendar update after commit."""
+    """Saves the edit; when the time, place or title of a published session changed (SEQUENCE
+    went up), confirmed people are emailed a calendar REQUEST and waitlisted people a notice,
+    each saying what changed from what to what."""
     with transaction.atomic():
-        before = session.sequence
+        before = Session.objects.select_related("venue").get(pk=session.pk)
         session = scheduling.update_session(actor=actor, session=session, details=details)
-        if session.sequence != before:
-            _after_commit(tasks.send_session_update_emails, session.pk)
+        if session.sequence != before.sequence:
+            emails.send_session_update(session=session, changes=emails.describe_changes(before, session))
     return session
 
 
@@ -347,7 +344,7 @@ def cancel_session(*, actor, session: Session, reason: str) -> Session:
     record shows who had a place."""
     with transaction.atomic():
         session = scheduling.cancel_session(actor=actor, session=session, reason=reason)
-        _after_commit(tasks.send_session_cancelled_emails, session.pk)
+        emails.send_session_cancelled(session=session)
     return session
 
 

@@ -1,7 +1,13 @@
 """Each views module owns its URL patterns; this joins them under the `attendees` namespace."""
 
-from attendees.views import attendee, organise, people, sessions
+from attendees.views import attendee, messages, organise, people, sessions
 
 app_name = "attendees"
 
-urlpatterns = [*attendee.urlpatterns, *sessions.urlpatterns, *organise.urlpatterns, *people.urlpatterns]
+urlpatterns = [
+    *attendee.urlpatterns,
+    *sessions.urlpatterns,
+    *organise.urlpatterns,
+    *people.urlpatterns,
+    *messages.urlpatterns,
+]

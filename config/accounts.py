@@ -23,6 +23,22 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email: str) -> str:
         return super().clean_email(email).strip().lower()
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Sign-in codes and the other account emails go through the outbox like every
+        other email (kind "other"), so they are counted, retried and never silently lost."""
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from outbox.mail import queue_email
+
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+        )
+        queue_email(message)
+
 
 class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
     """Asking for a code with a person's email creates their passwordless account first, so

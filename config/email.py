@@ -1,6 +1,6 @@
 """Renders an email from templates/emails/<name>_subject.txt, _body.txt and _body.html and
-sends it, optionally with a calendar invite. App `emails.py` modules call this; tasks call
-those.
+builds the message, optionally with a calendar invite. App `emails.py` modules write their
+messages with it when the outbox sends them (outbox/registry.py).
 
 A calendar invite travels twice, as Google Calendar sends its own (DOMAIN.md rule 4):
 
@@ -84,14 +84,15 @@ class InviteEmail(EmailMultiAlternatives):
         return alternatives
 
 
-def send_templated_email(
+def render_templated_email(
     *,
     name: str,
     to: list[str],
     context: dict,
     attachments: list[tuple[str, bytes, str]] = (),
     invite: CalendarInvite | None = None,
-) -> None:
+) -> InviteEmail:
+    """The email, written and ready to send (the outbox's writers return these)."""
     context = {"SERVICE_NAME": settings.SERVICE_NAME, "SITE_URL": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
     message = InviteEmail(
@@ -105,4 +106,9 @@ def send_templated_email(
     message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
-    message.send()
+    return message
+
+
+def send_templated_email(**kwargs) -> None:
+    """Renders and sends at once, outside the outbox: only for tests of the message format."""
+    render_templated_email(**kwargs).send()

@@ -280,7 +280,29 @@ if not LOCAL and (not CALENDAR_ORGANIZER_EMAIL or "example." in CALENDAR_ORGANIZ
         "and replies from calendars go there."
     )
 
-# Reminders before a session, in days (run `manage.py send_reminders` every 15 minutes).
+# How long an SMTP connection may hang before the send counts as a temporary failure.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# The outbox (outbox/sending.py): rows claimed per batch (one SMTP connection each), how long a
+# sender holds a claimed batch before another may take it over, and the retries of temporary
+# failures (doubling from OUTBOX_RETRY_SECONDS up to OUTBOX_RETRY_MAX_SECONDS).
+OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 100)
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+
+# Periodic jobs, enqueued by the worker itself (outbox/schedule.py): no cron entry needed.
+PERIODIC_JOBS = {
+    "outbox": {"task": "outbox.tasks.send_queued_messages", "every_seconds": 60},
+    "reminders": {"task": "attendees.reminders.send_reminders_task", "every_seconds": 15 * 60},
+    "survey-emails": {"task": "feedback.dispatch.send_survey_emails_task", "every_seconds": 15 * 60},
+    "housekeeping": {"task": "outbox.tasks.housekeeping", "every_seconds": 24 * 60 * 60},
+}
+SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 15)
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 14)
+
+# Reminders before a session, in days (sent by the worker's "reminders" job every 15 minutes).
 try:
     REMINDER_DAYS_BEFORE = tuple(sorted({int(day) for day in env_list("REMINDER_DAYS_BEFORE", "7,1")}, reverse=True))
 except ValueError:

@@ -1,13 +1,14 @@
-"""Sending survey links and the one reminder, by `python manage.py send_survey_emails` (cron every
-15 minutes, like send_reminders) or its background task. Safe to run as often as you like, and
-by two runners at once; nobody gets the same email twice:
+"""Sending survey links and the one reminder, by the worker's periodic "survey-emails" job every 15
+minutes (settings.PERIODIC_JOBS; no cron entry), or by hand with `python manage.py
+send_survey_emails`. Safe to run as often as you like, and by two runners at once; nobody gets
+the same email twice:
 
 - Links are made in bulk for whoever is due one and has none (the unique constraint on
   registration + survey makes a second runner's insert a no-op).
-- Each email is claimed before it is sent: a transaction picks unsent links (on PostgreSQL
-  with `FOR UPDATE SKIP LOCKED`, on SQLite under its single writer lock) and stamps
-  `sent_at` / `reminded_at`; only the runner that stamped a link sends it. A send that fails
-  is logged and not retried (at most once).
+- Each email is claimed and queued together: a transaction picks unsent links (on PostgreSQL
+  with `FOR UPDATE SKIP LOCKED`, on SQLite under its single writer lock), stamps `sent_at` /
+  `reminded_at` and queues the outbox rows, so a link is stamped exactly when its email is in
+  the outbox, which sends it and retries temporary failures.
 
 Who is due what (per programme, settings in SurveySchedule):
 - pre: a confirmed place on a published session that has not started;
@@ -20,7 +21,6 @@ Who is due what (per programme, settings in SurveySchedule):
 """
 
 import datetime
-import logging
 
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -31,10 +31,10 @@ from attendees.enums import RegistrationStatus
 from attendees.models import Registration
 from feedback.enums import SurveyKind
 from feedback.models import Questionnaire, Response, SurveyLink, SurveySchedule
+from outbox.enums import MessageKind
 from summits.enums import SessionStatus
 from summits.models import Programme
 
-logger = logging.getLogger(__name__)
 BATCH = 500
 # Post-survey links go out for sessions that ended at most this many days ago.
 LATEST_POST_DAYS = 30
@@ -96,14 +96,17 @@ def create_due_links(now: datetime.datetime | None = None) -> dict[str, int]:
     return made
 
 
-def _claim(queryset: QuerySet, field: str, now: datetime.datetime) -> list[int]:
-    """Stamps `field` on a batch of the queryset's links and returns their ids; a concurrent
-    runner skips the rows this one holds."""
+def _claim(queryset: QuerySet, field: str, now: datetime.datetime, kind: str) -> list[int]:
+    """Stamps `field` on a batch of the queryset's links and queues their `kind` emails in the
+    same transaction; returns their ids. A concurrent runner skips the rows this one holds."""
+    from feedback import emails
+
     with transaction.atomic():
         locking = queryset.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
         ids = list(locking.order_by("pk").values_list("pk", flat=True)[:BATCH])
         if ids:
             SurveyLink.objects.filter(pk__in=ids, **{f"{field}__isnull": True}).update(**{field: now})
+            emails.queue(kind, link_ids=ids)
     return ids
 
 
@@ -112,9 +115,7 @@ def unanswered() -> Exists:
 
 
 def send_due(now: datetime.datetime | None = None) -> dict[str, int]:
-    """Sends every link not yet sent, then every reminder that is due. Returns counts."""
-    from feedback import emails
-
+    """Queues every link not yet sent, then every reminder that is due. Returns counts."""
     now = now or timezone.now()
     counts = {"links": 0, "reminders": 0}
     # Only links that still work: a place cancelled, a session cancelled or started (pre), or a
@@ -129,9 +130,8 @@ def send_due(now: datetime.datetime | None = None) -> dict[str, int]:
         .filter(still_open)
         .filter(unanswered())
     )
-    while ids := _claim(to_send, "sent_at", now):
-        for link_id in ids:
-            counts["links"] += _attempt(emails.send_survey_link, link_id)
+    while ids := _claim(to_send, "sent_at", now, MessageKind.SURVEY_LINK):
+        counts["links"] += len(ids)
     for programme, schedule, _kinds in _programmes_with_surveys():
         window = datetime.timedelta(hours=schedule.reminder_hours_before_close)
         reminders = (
@@ -152,19 +152,9 @@ def send_due(now: datetime.datetime | None = None) -> dict[str, int]:
                 & Q(registration__status=RegistrationStatus.ATTENDED)
             )
         )
-        while ids := _claim(reminders, "reminded_at", now):
-            for link_id in ids:
-                counts["reminders"] += _attempt(emails.send_survey_reminder, link_id)
+        while ids := _claim(reminders, "reminded_at", now, MessageKind.SURVEY_REMINDER):
+            counts["reminders"] += len(ids)
     return counts
-
-
-def _attempt(send, link_id: int) -> int:
-    try:
-        send(link_id=link_id)
-    except Exception:
-        logger.exception("Survey email %s for link %s failed", send.__name__, link_id)
-        return 0
-    return 1
 
 
 def run(now: datetime.datetime | None = None) -> dict[str, int]:

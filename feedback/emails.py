@@ -1,37 +1,67 @@
-"""The survey emails: a link to a survey, and the one reminder before it closes. Called by
-feedback.dispatch with link ids after the link has been claimed for sending."""
+"""The survey emails, through the outbox: a link to a survey, and the one reminder before it
+closes. feedback.dispatch queues them as it claims the links; the outbox writes them when it
+sends them (registered in FeedbackConfig.ready())."""
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from attendees.emails import where
-from config.email import send_templated_email
+from config.email import render_templated_email
 from feedback.enums import SurveyKind
-from feedback.models import SurveyLink
+from feedback.models import Response, SurveyLink
 from feedback.services import closes_at
+from outbox import registry
+from outbox import services as outbox
+from outbox.enums import MessageKind
+from outbox.models import Message
 
 SUBJECT_WHAT = {
     SurveyKind.PRE: "Before your workshop",
     SurveyKind.POST: "After your workshop",
     SurveyKind.FOLLOW_UP: "Three months on from your workshop",
 }
+TEMPLATES = {MessageKind.SURVEY_LINK: "survey_link", MessageKind.SURVEY_REMINDER: "survey_reminder"}
 
 
-def _link(link_id: int) -> SurveyLink | None:
-    return (
-        SurveyLink.objects.select_related("registration__person", "registration__session__venue")
-        .filter(pk=link_id)
-        .first()
+def queue(kind: str, *, link_ids: list[int]) -> int:
+    """One `kind` email (survey link or survey reminder) per link."""
+    rows = SurveyLink.objects.filter(pk__in=link_ids).values_list(
+        "pk", "registration__person__email", "registration__session_id"
+    )
+    return outbox.enqueue(
+        outbox.message(kind, recipient=email, about=(SurveyLink._meta.label_lower, pk), session_id=session_id)
+        for pk, email, session_id in rows
     )
 
 
-def _send(link: SurveyLink, name: str) -> None:
+def write(messages: list[Message]) -> dict[int, registry.Written]:
+    links = SurveyLink.objects.select_related("registration__person", "registration__session__venue").in_bulk(
+        [m.about_id for m in messages]
+    )
+    answered = set(
+        Response.objects.filter(registration_id__in=[link.registration_id for link in links.values()]).values_list(
+            "registration_id", "kind"
+        )
+    )
+    written: dict[int, registry.Written] = {}
+    for message in messages:
+        link = links.get(message.about_id)
+        if link is None:
+            written[message.pk] = registry.Skip("The survey link no longer exists")
+        elif message.kind == MessageKind.SURVEY_REMINDER and (link.registration_id, link.kind) in answered:
+            written[message.pk] = registry.Skip("Answered before the reminder went out")
+        else:
+            written[message.pk] = _email(message, link)
+    return written
+
+
+def _email(message: Message, link: SurveyLink):
     registration = link.registration
     session, person = registration.session, registration.person
-    send_templated_email(
-        name=name,
-        to=[person.email],
+    return render_templated_email(
+        name=TEMPLATES[message.kind],
+        to=[message.recipient],
         context={
             "person": person,
             "session": session,
@@ -47,15 +77,6 @@ def _send(link: SurveyLink, name: str) -> None:
     )
 
 
-def send_survey_link(*, link_id: int) -> None:
-    """The link to a survey, with when it closes."""
-    link = _link(link_id)
-    if link is not None:
-        _send(link, "survey_link")
-
-
-def send_survey_reminder(*, link_id: int) -> None:
-    """The one reminder to someone who has not answered, shortly before the survey closes."""
-    link = _link(link_id)
-    if link is not None:
-        _send(link, "survey_reminder")
+def register_writers() -> None:
+    for kind in TEMPLATES:
+        registry.register(kind, write=write)

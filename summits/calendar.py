@@ -68,7 +68,8 @@ def session_uid(session: Session) -> str:
 
 
 def session_ics(session: Session) -> bytes:
-    """One session as a download: METHOD:PUBLISH, no attendees, no secrets."""
+    """One session as a download: METHOD:PUBLISH, no attendees, no secrets, no joining link
+    (DOMAIN.md rule 8: that is for people with a place)."""
     return _calendar(PUBLISH, [session])
 
 
@@ -82,10 +83,11 @@ def programme_feed_ics(programme: Programme, sessions: Iterable[Session]) -> byt
     return sessions_feed_ics(programme.name, sessions)
 
 
-def sessions_feed_ics(name: str, sessions: Iterable[Session]) -> bytes:
+def sessions_feed_ics(name: str, sessions: Iterable[Session], *, joining_link: bool = False) -> bytes:
     """A subscribable feed of any sessions under a calendar name, e.g. one person's own
     sessions. Built as the programme feed is: METHOD:PUBLISH, no attendees, cancelled
-    sessions kept and marked CANCELLED; the same query advice applies."""
+    sessions kept and marked CANCELLED; the same query advice applies. `joining_link` only
+    for a person's own feed of the sessions they have a place on."""
     name = _text(name)
     refresh = vDuration(FEED_REFRESH_INTERVAL).to_ical().decode()
     feed_lines = [
@@ -95,28 +97,43 @@ def sessions_feed_ics(name: str, sessions: Iterable[Session]) -> bytes:
         f"REFRESH-INTERVAL;VALUE=DURATION:{refresh}",
         f"X-PUBLISHED-TTL:{refresh}",
     ]
-    return _calendar(PUBLISH, sessions, calendar_lines=feed_lines)
+    return _calendar(PUBLISH, sessions, calendar_lines=feed_lines, joining_link=joining_link)
 
 
-def session_request_ics(session: Session, *, attendee_email: str, attendee_name: str) -> bytes:
-    """The invite emailed to one registrant (METHOD:REQUEST). Sent again, with the SEQUENCE
-    the service raised, when the time or place changes."""
-    return _calendar(REQUEST, [session], attendee=_attendee_line(attendee_email, attendee_name))
+def session_request_ics(
+    session: Session, *, attendee_email: str, attendee_name: str, sequence: int | None = None
+) -> bytes:
+    """The invite emailed to one person with a place (METHOD:REQUEST, with the joining link).
+    Sent again, with a higher SEQUENCE, when the time, place or title changes. `sequence`
+    defaults to the session's."""
+    attendee = _attendee_line(attendee_email, attendee_name, rsvp=True)
+    return _calendar(REQUEST, [session], attendee=attendee, joining_link=True, sequence=sequence)
 
 
-def session_cancel_ics(session: Session, *, attendee_email: str, attendee_name: str) -> bytes:
-    """Withdraws one registrant's invite (METHOD:CANCEL). The service raises SEQUENCE first."""
-    return _calendar(CANCEL, [session], attendee=_attendee_line(attendee_email, attendee_name))
+def session_cancel_ics(
+    session: Session, *, attendee_email: str, attendee_name: str, sequence: int | None = None
+) -> bytes:
+    """Withdraws one person's invite (METHOD:CANCEL, STATUS:CANCELLED, no RSVP asked for):
+    `sequence` must be above that of the last REQUEST they were sent."""
+    attendee = _attendee_line(attendee_email, attendee_name, rsvp=False)
+    return _calendar(CANCEL, [session], attendee=attendee, sequence=sequence)
 
 
 def _calendar(
-    method: str, sessions: Iterable[Session], *, calendar_lines: Iterable[str] = (), attendee: str = ""
+    method: str,
+    sessions: Iterable[Session],
+    *,
+    calendar_lines: Iterable[str] = (),
+    attendee: str = "",
+    joining_link: bool = False,
+    sequence: int | None = None,
 ) -> bytes:
     stamp = timezone.now().astimezone(UTC)
     shared = _SharedLines(
         stamp=f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
         organizer=_organizer_line(),
         page_url=_public_url_builder(),
+        joining_link=joining_link,
     )
     lines = [
         "BEGIN:VCALENDAR",
@@ -128,7 +145,7 @@ def _calendar(
         *_vtimezone_lines(),
     ]
     for session in sessions:
-        lines += _event_lines(session, method=method, shared=shared, attendee=attendee)
+        lines += _event_lines(session, method=method, shared=shared, attendee=attendee, sequence=sequence)
     lines.append("END:VCALENDAR")
     return ("\r\n".join(map(_fold, lines)) + "\r\n").encode()
 
@@ -140,9 +157,12 @@ class _SharedLines:
     stamp: str
     organizer: str
     page_url: Callable[[str], str]
+    joining_link: bool
 
 
-def _event_lines(session: Session, *, method: str, shared: _SharedLines, attendee: str) -> list[str]:
+def _event_lines(
+    session: Session, *, method: str, shared: _SharedLines, attendee: str, sequence: int | None = None
+) -> list[str]:
     """One session's VEVENT as unfolded content lines: the one place every output is built."""
     page_url = shared.page_url(session.code)
     theme = Theme(session.theme).label
@@ -153,11 +173,11 @@ def _event_lines(session: Session, *, method: str, shared: _SharedLines, attende
         shared.stamp,
         f"DTSTART;TZID={TZID}:{session.starts_at.astimezone(LONDON):%Y%m%dT%H%M%S}",
         f"DTEND;TZID={TZID}:{session.ends_at.astimezone(LONDON):%Y%m%dT%H%M%S}",
-        f"SEQUENCE:{int(session.sequence)}",
+        f"SEQUENCE:{int(session.sequence if sequence is None else sequence)}",
         "STATUS:CANCELLED" if cancelled else "STATUS:CONFIRMED",
         f"SUMMARY:{_text(f'{session.title} ({session.code})')}",
-        f"DESCRIPTION:{_text(_description(session, theme=theme, page_url=page_url))}",
-        f"LOCATION:{_text(_location(session))}",
+        f"DESCRIPTION:{_text(_description(session, theme=theme, page_url=page_url, link=shared.joining_link))}",
+        f"LOCATION:{_text(_location(session, link=shared.joining_link))}",
         f"URL:{page_url}",
         f"CATEGORIES:{vCategory([theme]).to_ical().decode()}",
         # RFC 5546 requires ORGANIZER in PUBLISH as well as REQUEST and CANCEL; with no
@@ -175,7 +195,7 @@ def _text(value: str) -> str:
     return vText(value).to_ical().decode()
 
 
-def _description(session: Session, *, theme: str, page_url: str) -> str:
+def _description(session: Session, *, theme: str, page_url: str, link: bool) -> str:
     lines = []
     if session.status == SessionStatus.CANCELLED:
         lines += [f"This session is cancelled: {session.cancellation_reason}", ""]
@@ -186,7 +206,7 @@ def _description(session: Session, *, theme: str, page_url: str) -> str:
     if focus_areas:
         lines.append("Focus areas: " + "; ".join(focus_areas))
     lines.append(f"Where: {_place(session)}")
-    if session.online_url:
+    if link and session.online_url:
         lines.append(f"Joining link: {session.online_url}")
     lines.append(f"Details: {page_url}")
     return "\n".join(lines)
@@ -201,10 +221,10 @@ def _place(session: Session) -> str:
     return f"{venue.name}, {venue.town}"
 
 
-def _location(session: Session) -> str:
+def _location(session: Session, *, link: bool) -> str:
     venue = session.venue
     if venue is None:
-        return f"Online: {session.online_url}"
+        return f"Online: {session.online_url}" if link else "Online"
     parts = [venue.name, *venue.address.splitlines(), venue.town, venue.postcode]
     return ", ".join(stripped for part in parts if (stripped := part.strip()))
 
@@ -222,12 +242,13 @@ def _organizer_line() -> str:
     return str(Contentline.from_parts("ORGANIZER", organizer.params, organizer))
 
 
-def _attendee_line(email: str, name: str) -> str:
+def _attendee_line(email: str, name: str, *, rsvp: bool) -> str:
     attendee = vCalAddress.new(email)
     # The order real invites use; calendars do not depend on it.
     attendee.params["CN"] = name
-    attendee.params["RSVP"] = "TRUE"
-    attendee.params["PARTSTAT"] = "NEEDS-ACTION"
+    if rsvp:
+        attendee.params["RSVP"] = "TRUE"
+        attendee.params["PARTSTAT"] = "NEEDS-ACTION"
     attendee.params["ROLE"] = "REQ-PARTICIPANT"
     return str(Contentline.from_parts("ATTENDEE", attendee.params, attendee, sorted=False))
 

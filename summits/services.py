@@ -48,8 +48,9 @@ SESSION_AUDIT_FIELDS = [
     "cancellation_reason",
     "sequence",
 ]
-# A change to any of these on a published session is a calendar update (SEQUENCE + 1).
-TIME_AND_PLACE_FIELDS = ("starts_at", "ends_at", "venue", "online_url")
+# A change to any of these on a published session is a calendar update (SEQUENCE + 1):
+# calendars show the title, so a new title is an update too (DOMAIN.md rule 5).
+CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "venue", "online_url")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,7 +204,7 @@ def create_session(*, actor, details: SessionDetails) -> Session:
 
 @transaction.atomic
 def update_session(*, actor, session: Session, details: SessionDetails) -> Session:
-    """Saves an organiser's edit. When a published session's time or place changes its
+    """Saves an organiser's edit. When a published session's time, place or title changes its
     calendar SEQUENCE goes up, so calendars that hold it replace the old event."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.is_cancelled:
@@ -218,7 +219,7 @@ def update_session(*, actor, session: Session, details: SessionDetails) -> Sessi
             }
         )
     before = audit.snapshot(session, SESSION_AUDIT_FIELDS)
-    moved = any(getattr(session, name) != getattr(details, name) for name in TIME_AND_PLACE_FIELDS)
+    moved = any(getattr(session, name) != getattr(details, name) for name in CALENDAR_FIELDS)
     _apply(session, details)
     if moved and session.status == SessionStatus.PUBLISHED:
         session.sequence += 1
@@ -427,14 +428,14 @@ def record_pilot_decision(
 def grant_staff_role(*, email: str, role: str, actor=None) -> tuple[object, bool]:
     """Creates (or finds) the account for email and gives it the organiser or evaluator role.
     Sign-in is by emailed code, so the account has no usable password. When the role is new,
-    a welcome email explaining how to sign in is sent after commit. Returns (user, granted)."""
+    a welcome email explaining how to sign in is queued in the outbox. Returns (user, granted)."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.validators import validate_email
 
+    from summits.emails import send_staff_welcome
     from summits.roles import ROLES
-    from summits.tasks import send_staff_welcome_email
 
     email = email.strip().lower()
     try:
@@ -455,7 +456,7 @@ def grant_staff_role(*, email: str, role: str, actor=None) -> tuple[object, bool
         return user, False
     user.groups.add(group)
     audit.record(actor=actor, action="staff.grant_role", obj=user, after={"email": email, "role": role})
-    transaction.on_commit(lambda: send_staff_welcome_email.enqueue(user.pk, role))
+    send_staff_welcome(user=user, role=role)
     return user, True
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from attendees import services
 from attendees.enums import ACTIVE, HOLDS_A_PLACE, InvitationStatus, RegistrationStatus
 from attendees.models import GroupTarget, Invitation, LeadershipGroup, Person, Registration
+from attendees.queries.messages import with_email_state
 from summits.enums import SessionStatus
 from summits.models import Programme, Session
 
@@ -84,7 +85,7 @@ def _by_name(person: Person) -> tuple:
 
 def session_registrations(session: Session) -> SessionRegistrations:
     """Two queries whatever the numbers: the session's registrations and its unanswered or
-    declined invitations. An unanswered invitation whose person has registered another way
+    declined invitations (each with its email's state). An unanswered invitation whose person has registered another way
     (from the public page) is not listed as unanswered."""
     lists = SessionRegistrations()
     registered = set()
@@ -102,9 +103,11 @@ def session_registrations(session: Session) -> SessionRegistrations:
             lists.cancelled.append(registration)
         if registration.status in ACTIVE:
             registered.add(registration.person_id)
-    invitations = Invitation.objects.filter(
-        session=session, status__in=[InvitationStatus.PENDING, InvitationStatus.DECLINED]
-    ).select_related("person__organisation")
+    invitations = with_email_state(
+        Invitation.objects.filter(
+            session=session, status__in=[InvitationStatus.PENDING, InvitationStatus.DECLINED]
+        ).select_related("person__organisation")
+    )
     for invitation in invitations:
         if invitation.status == InvitationStatus.DECLINED:
             lists.declined.append(invitation)

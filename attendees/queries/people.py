@@ -4,6 +4,7 @@ select_related / prefetch_related, so a page's query count does not grow with it
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from attendees.models import GroupTarget, Invitation, LeadershipGroup, Organisation, Person, Registration
+from attendees.queries.messages import with_email_state
 from summits.models import Phase
 
 
@@ -40,8 +41,8 @@ def person(pk: int) -> Person:
 
 
 def invitations_of(person: Person) -> QuerySet[Invitation]:
-    """The person's invitations, soonest session first."""
-    return (
+    """The person's invitations, soonest session first, each with its email's state."""
+    return with_email_state(
         Invitation.objects.filter(person=person)
         .select_related("session__phase__programme")
         .order_by("session__starts_at", "session__code")

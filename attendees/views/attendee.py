@@ -322,7 +322,10 @@ def person_feed(request: HttpRequest, token: str) -> HttpResponse:
     person = queries.person_by_calendar_token(token)
     if person is None:
         raise Http404("No calendar feed has that address")
-    ics = calendar.sessions_feed_ics(f"{settings.SERVICE_NAME}: my sessions", queries.feed_sessions(person))
+    # Only sessions they hold a place on, so the joining link belongs here (DOMAIN.md rule 8).
+    ics = calendar.sessions_feed_ics(
+        f"{settings.SERVICE_NAME}: my sessions", queries.feed_sessions(person), joining_link=True
+    )
     response = HttpResponse(ics, content_type=calendar.ICS_CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="my-sessions.ics"'
     response["Cache-Control"] = "private, no-cache"

@@ -19,6 +19,7 @@ from attendees import attendance, services
 from attendees.forms.organise import CheckInSearchForm, InviteGroupsForm, InvitePersonForm
 from attendees.models import Invitation, Registration
 from attendees.queries import organise as queries
+from attendees.queries.messages import EmailCounts, messages_of
 from config.spreadsheets import safe_cell
 from summits import queries as schedule_queries
 from summits.models import Session
@@ -128,6 +129,7 @@ class SessionRegistrationsView(OrganiserRequiredMixin, TemplateView):
         context["session"] = session
         context["lists"] = queries.session_registrations(session)
         context["can_invite"] = queries.invitation_problem(session) is None
+        context["email_counts"] = EmailCounts.of(messages_of(session))
         return context
 
 

@@ -12,6 +12,9 @@ from icalendar import Calendar
 from attendees import emails, services
 from attendees.enums import InvitationStatus, RegistrationStatus
 from attendees.models import Invitation, Registration
+from outbox import services as outbox
+from outbox.models import Message
+from outbox.sending import send_queued
 from summits.enums import Region, SessionStatus, Theme
 from summits.models import Session
 from tests import factories
@@ -113,12 +116,18 @@ def to(message) -> str:
 # Invitations ----------------------------------------------------------------------------------
 
 
+def send_invitations(invitation_ids: list[int]) -> dict[str, int]:
+    """Queues the invitations as a service does, then lets the outbox send them."""
+    emails.send_invitations(invitation_ids=invitation_ids)
+    return send_queued()
+
+
 def test_send_invitations_one_email_per_person():
     session = factories.published_session()
     people = [factories.person() for _ in range(3)]
     invitations = [invite(person, session) for person in people]
 
-    emails.send_invitations(invitation_ids=[i.pk for i in invitations])
+    send_invitations([i.pk for i in invitations])
 
     assert [to(message) for message in mail.outbox] == [person.email for person in people]
 
@@ -126,7 +135,7 @@ def test_send_invitations_one_email_per_person():
 def test_send_invitations_subject_and_details_in_the_body(session):
     invitation = invite(jane(), session)
 
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    send_invitations([invitation.pk])
 
     (message,) = mail.outbox
     assert message.subject == "Invitation: Assuring digital decisions, 10 June 2031"
@@ -138,7 +147,7 @@ def test_send_invitations_subject_and_details_in_the_body(session):
 def test_send_invitations_accept_and_decline_links(session):
     invitation = invite(jane(), session)
 
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    send_invitations([invitation.pk])
 
     lines = mail.outbox[0].body.splitlines()
     accept = f"{SITE}/i/{invitation.pk}/{invitation.token}/"
@@ -149,72 +158,44 @@ def test_send_invitations_accept_and_decline_links(session):
     assert f'<a href="{decline}" style="color: #005eb8;">decline the invitation</a>' in html(mail.outbox[0])
 
 
-def test_send_invitations_request_invite_for_the_recipient(session, settings):
+def test_send_invitations_carry_no_calendar_part_only_a_link_to_the_public_ics(session):
     invitation = invite(jane(), session)
 
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    send_invitations([invitation.pk])
 
-    content_type, ics = calendar_part(mail.outbox[0])
-    assert content_type == REQUEST_TYPE
-    assert ics["METHOD"] == "REQUEST"
-    (event,) = ics.events
-    assert str(event["UID"]) == f"session-{session.pk}@workshops.example.nhs.uk"
-    assert event["SEQUENCE"] == 0
-    assert str(event["ORGANIZER"]) == f"mailto:{settings.CALENDAR_ORGANIZER_EMAIL}"
-    attendee = event["ATTENDEE"]
-    assert str(attendee) == "mailto:jane.smith@example.nhs.uk"
-    assert dict(attendee.params) == {
-        "CN": "Jane Smith",
-        "RSVP": "TRUE",
-        "PARTSTAT": "NEEDS-ACTION",
-        "ROLE": "REQ-PARTICIPANT",
-    }
-
-
-def test_send_invitations_attendee_line(session):
-    invitation = invite(jane(), session)
-
-    emails.send_invitations(invitation_ids=[invitation.pk])
-
-    assert attendee_line(mail.outbox[0]) == (
-        'ATTENDEE;CN="Jane Smith";RSVP=TRUE;PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT:mailto:jane.smith@example.nhs.uk'
+    message = mail.outbox[0]
+    assert calendar_part(message) == (None, None)
+    assert attached_ics(message) is None
+    lines = message.body.splitlines()
+    note = (
+        "When you have a place we will send you a calendar invitation. To note the date before then, "
+        "add it to your calendar (this does not book a place):"
     )
+    assert lines[lines.index(note) + 1] == f"{SITE}/sessions/PIL-HOW-01/calendar.ics"
 
 
-def test_send_invitations_each_invite_names_only_its_recipient(session):
-    first, second = invite(jane(), session), invite(omar(), session)
-
-    emails.send_invitations(invitation_ids=[first.pk, second.pk])
-
-    attendees = [str(calendar_part(message)[1].events[0]["ATTENDEE"]) for message in mail.outbox]
-    assert attendees == ["mailto:jane.smith@example.nhs.uk", "mailto:omar.khan@example.nhs.uk"]
-
-
-def test_send_invitations_invite_also_attached_as_invite_ics(session):
+def test_send_invitations_marks_the_invitation_and_its_message_sent(session):
     invitation = invite(jane(), session)
 
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    assert send_invitations([invitation.pk]) == {"sent": 1, "failed": 0, "retried": 0, "skipped": 0}
 
-    attached = Calendar.from_ical(attached_ics(mail.outbox[0]))
-    assert attached["METHOD"] == "REQUEST"
-    assert str(attached.events[0]["ATTENDEE"]) == "mailto:jane.smith@example.nhs.uk"
-
-
-def test_send_invitations_marks_sent_and_a_second_call_sends_nothing(session):
-    invitation = invite(jane(), session)
-
-    emails.send_invitations(invitation_ids=[invitation.pk])
-    emails.send_invitations(invitation_ids=[invitation.pk])
-
-    assert len(mail.outbox) == 1
     invitation.refresh_from_db()
     assert invitation.sent_at is not None
-    assert invitation.sent_at <= timezone.now()
+    message = Message.objects.get()
+    assert (message.kind, message.state, message.attempts) == ("invitation", "sent", 1)
+    assert (message.about_type, message.about_id, message.session_id) == (
+        "attendees.invitation",
+        invitation.pk,
+        session.pk,
+    )
+    assert message.subject == "Invitation: Assuring digital decisions, 10 June 2031"
+    assert send_queued() == {"sent": 0, "failed": 0, "retried": 0, "skipped": 0}
+    assert len(mail.outbox) == 1
 
 
 def test_send_invitations_after_resend_sends_again(session, organiser, django_capture_on_commit_callbacks):
     invitation = invite(jane(), session)
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    send_invitations([invitation.pk])
 
     with django_capture_on_commit_callbacks(execute=True):
         services.resend_invitation(actor=organiser, invitation=invitation)
@@ -223,31 +204,38 @@ def test_send_invitations_after_resend_sends_again(session, organiser, django_ca
     assert mail.outbox[0].body == mail.outbox[1].body
 
 
+def skipped_reason() -> tuple[str, str]:
+    (message,) = Message.objects.all()
+    return message.state, message.last_error
+
+
 def test_send_invitations_skips_cancelled_session(session):
     invitation = invite(jane(), session)
     Session.objects.filter(pk=session.pk).update(status=SessionStatus.CANCELLED, cancellation_reason="Unwell")
 
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    send_invitations([invitation.pk])
 
     assert mail.outbox == []
     invitation.refresh_from_db()
     assert invitation.sent_at is None
+    assert skipped_reason() == ("skipped", "The session is no longer open (cancelled or unpublished)")
 
 
 def test_send_invitations_skips_past_session():
     session = factories.published_session(starts_at=timezone.now() - datetime.timedelta(days=1))
     invitation = invite(jane(), session)
 
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    send_invitations([invitation.pk])
 
     assert mail.outbox == []
+    assert skipped_reason() == ("skipped", "Registration for the session closed before this email went out")
 
 
 def test_send_invitations_skips_session_whose_registration_has_closed(session):
     Session.objects.filter(pk=session.pk).update(registration_closes_at=timezone.now() - datetime.timedelta(hours=1))
     invitation = invite(jane(), session)
 
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    send_invitations([invitation.pk])
 
     assert mail.outbox == []
 
@@ -256,23 +244,39 @@ def test_send_invitations_skips_answered_invitation(session):
     invitation = invite(jane(), session)
     Invitation.objects.filter(pk=invitation.pk).update(status=InvitationStatus.DECLINED)
 
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    send_invitations([invitation.pk])
 
     assert mail.outbox == []
+    assert skipped_reason() == ("skipped", "The invitation was declined before this email went out")
 
 
 @pytest.mark.parametrize("size", [1, 3])
-def test_send_invitations_query_count_does_not_grow(session, django_assert_num_queries, size):
+def test_send_invitations_queries_to_queue_do_not_grow(session, django_assert_num_queries, size):
     ids = [invite(factories.person(), session).pk for _ in range(size)]
 
-    # The invitations with person and session, the session's focus areas, and marking them sent.
-    with django_assert_num_queries(3):
+    # The invitations' emails, and one INSERT of the outbox rows.
+    with django_assert_num_queries(2):
         emails.send_invitations(invitation_ids=ids)
+
+    assert Message.objects.filter(state="queued").count() == size
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_send_invitations_queries_to_send_grow_only_by_one_update_per_message(session, django_assert_num_queries, size):
+    emails.send_invitations(invitation_ids=[invite(factories.person(), session).pk for _ in range(size)])
+
+    # Claim (select, update, read back), the invitations with person and session, their focus
+    # areas, one UPDATE per message as the relay accepts it, stamping the invitations sent, and
+    # the claim that finds nothing more; each claim in a transaction (a savepoint in a test).
+    with django_assert_num_queries(11 + size):
+        send_queued()
 
     assert len(mail.outbox) == size
 
 
-def test_send_invitations_through_the_task_after_invite_person(session, organiser, django_capture_on_commit_callbacks):
+def test_send_invitations_through_the_outbox_after_invite_person(
+    session, organiser, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         invitation = services.invite_person(actor=organiser, session=session, person=jane())
 
@@ -286,7 +290,7 @@ def test_send_invitations_text_is_not_html_escaped_but_html_is(session):
     Session.objects.filter(pk=session.pk).update(title="Data & decisions <for boards>")
     invitation = invite(jane(), session)
 
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    send_invitations([invitation.pk])
 
     message = mail.outbox[0]
     assert message.subject == "Invitation: Data & decisions <for boards>, 10 June 2031"
@@ -294,15 +298,16 @@ def test_send_invitations_text_is_not_html_escaped_but_html_is(session):
     assert "Data &amp; decisions &lt;for boards&gt; (PIL-HOW-01)</h2>" in html(message)
 
 
-def test_send_invitations_online_session_gives_the_joining_link():
+def test_send_invitations_online_session_has_no_joining_link():
     session = factories.published_session(venue=None, online_url="https://meet.example.nhs.uk/pil-01")
     invitation = invite(jane(), session)
 
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    send_invitations([invitation.pk])
 
-    lines = mail.outbox[0].body.splitlines()
-    assert "Where: Online" in lines
-    assert "Joining link: https://meet.example.nhs.uk/pil-01" in lines
+    message = mail.outbox[0]
+    assert "Where: Online" in message.body.splitlines()
+    assert "meet.example.nhs.uk" not in message.body
+    assert "meet.example.nhs.uk" not in html(message)
 
 
 # Registration -------------------------------------------------------------------------------
@@ -323,8 +328,17 @@ def test_send_registration_confirmed_place_with_request_invite(session, django_c
     content_type, ics = calendar_part(message)
     assert content_type == REQUEST_TYPE
     assert ics["METHOD"] == "REQUEST"
-    assert str(ics.events[0]["ATTENDEE"]) == "mailto:jane.smith@example.nhs.uk"
+    (event,) = ics.events
+    assert str(event["UID"]) == f"session-{session.pk}@workshops.example.nhs.uk"
+    assert event["SEQUENCE"] == 0
+    assert str(event["ORGANIZER"]) == "mailto:workshops@example.nhs.uk"
     assert registration.status == RegistrationStatus.CONFIRMED
+    assert attendee_line(message) == (
+        'ATTENDEE;CN="Jane Smith";RSVP=TRUE;PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT:mailto:jane.smith@example.nhs.uk'
+    )
+    attached = Calendar.from_ical(attached_ics(message))
+    assert attached["METHOD"] == "REQUEST"
+    assert str(attached.events[0]["ATTENDEE"]) == "mailto:jane.smith@example.nhs.uk"
 
 
 def test_send_registration_confirmed_links_to_cancel_and_my_sessions(session, django_capture_on_commit_callbacks):
@@ -353,19 +367,27 @@ def test_send_registration_waitlisted_gives_position_and_no_invite(session, djan
     assert attached_ics(message) is None
 
 
-def test_send_registration_cancelled_before_the_task_ran_sends_nothing(session):
+def test_registering_then_cancelling_before_sending_skips_the_confirmation_and_sends_the_cancel(session):
     registration = services.register(person=jane(), session=session)
-    Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.CANCELLED)
+    services.cancel_registration(registration=registration)
 
-    emails.send_registration(registration_id=registration.pk)
+    send_queued()
+
+    methods = [(str(calendar_part(m)[1]["METHOD"]), calendar_part(m)[1].events[0]["SEQUENCE"]) for m in mail.outbox]
+    assert methods == [("CANCEL", 1)]
+    assert list(Message.objects.order_by("pk").values_list("kind", "state", "last_error")) == [
+        ("registration_confirmed", "skipped", emails.SUPERSEDED),
+        ("registration_cancelled", "sent", ""),
+    ]
+
+
+def test_a_message_about_a_registration_that_no_longer_exists_is_skipped():
+    outbox.enqueue([outbox.message("registration_confirmed", recipient="a@example.nhs.uk", about=("x", 987654))])
+
+    send_queued()
 
     assert mail.outbox == []
-
-
-def test_send_registration_unknown_id_sends_nothing():
-    emails.send_registration(registration_id=987654)
-
-    assert mail.outbox == []
+    assert skipped_reason() == ("skipped", "The registration no longer exists")
 
 
 # Cancelling and the waiting list ------------------------------------------------------------
@@ -416,15 +438,6 @@ def test_send_cancellation_leaving_the_waiting_list_has_no_invite(session, djang
     assert calendar_part(message) == (None, None)
 
 
-def test_send_promotion_not_confirmed_sends_nothing(session):
-    registration = services.register(person=jane(), session=session)
-    Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.CANCELLED)
-
-    emails.send_promotion(registration_id=registration.pk)
-
-    assert mail.outbox == []
-
-
 # Changes to the session ---------------------------------------------------------------------
 
 
@@ -445,8 +458,13 @@ def test_reschedule_emails_request_with_new_sequence_to_confirmed_and_notice_to_
 
     by_recipient = {to(message): message for message in mail.outbox}
     confirmed = by_recipient["jane.smith@example.nhs.uk"]
-    assert confirmed.subject == "Changed: Assuring digital decisions is now on 12 June 2031 at 13:00"
+    assert confirmed.subject == (
+        "Changed: new time for Assuring digital decisions: time now Thursday 12 June 2031, 13:00 to 16:00 "
+        "(was Tuesday 10 June 2031, 09:30 to 12:30)"
+    )
     lines = confirmed.body.splitlines()
+    assert lines[2] == "This workshop has a new time."
+    assert lines[4] == "Time: was Tuesday 10 June 2031, 09:30 to 12:30, now Thursday 12 June 2031, 13:00 to 16:00"
     assert "Date: Thursday 12 June 2031" in lines
     assert "Time: 13:00 to 16:00 (UK time)" in lines
     assert "You still have a place. This email updates the workshop in your calendar." in lines
@@ -467,11 +485,11 @@ def test_send_session_update_query_count_does_not_grow(session, django_assert_nu
     for _ in range(size):
         services.register(person=factories.person(), session=session)
 
-    # The session, its focus areas, and the registrations with their people.
-    with django_assert_num_queries(3):
-        emails.send_session_update(session_id=session.pk)
+    # The registrations with their people's addresses, and one INSERT of the outbox rows.
+    with django_assert_num_queries(2):
+        emails.send_session_update(session=session, changes=[])
 
-    assert len(mail.outbox) == size
+    assert Message.objects.filter(kind="session_changed").count() == size
 
 
 def test_cancel_session_emails_cancel_and_reason_to_confirmed_and_notice_to_waitlisted(
@@ -505,19 +523,10 @@ def test_send_session_cancelled_query_count_does_not_grow(session, django_assert
         services.register(person=factories.person(), session=session)
     Session.objects.filter(pk=session.pk).update(status=SessionStatus.CANCELLED, cancellation_reason="Unwell")
 
-    with django_assert_num_queries(3):
-        emails.send_session_cancelled(session_id=session.pk)
+    with django_assert_num_queries(2):
+        emails.send_session_cancelled(session=session)
 
-    assert len(mail.outbox) == size
-
-
-def test_send_session_update_cancelled_session_sends_nothing(session):
-    services.register(person=jane(), session=session)
-    Session.objects.filter(pk=session.pk).update(status=SessionStatus.CANCELLED, cancellation_reason="Unwell")
-
-    emails.send_session_update(session_id=session.pk)
-
-    assert mail.outbox == []
+    assert Message.objects.filter(kind="session_cancelled").count() == size
 
 
 # Reminders ------------------------------------------------------------------------------------
@@ -532,8 +541,10 @@ def test_send_session_update_cancelled_session_sends_nothing(session):
 )
 def test_send_reminder_subject_details_and_cancel_link(session, days_before, subject, opening):
     registration = services.register(person=jane(), session=session)
+    Message.objects.all().delete()
 
-    emails.send_reminder(registration_id=registration.pk, days_before=days_before)
+    emails.send_reminders(registration_ids=[registration.pk], days_before=days_before)
+    send_queued()
 
     (message,) = mail.outbox
     assert message.subject == subject
@@ -547,16 +558,25 @@ def test_send_reminder_subject_details_and_cancel_link(session, days_before, sub
 def test_send_reminder_not_for_a_waitlisted_place(session):
     services.register(person=jane(), session=session)
     waiting = services.register(person=omar(), session=session)
+    Message.objects.all().delete()
 
-    emails.send_reminder(registration_id=waiting.pk, days_before=7)
+    emails.send_reminders(registration_ids=[waiting.pk], days_before=7)
+    send_queued()
 
     assert mail.outbox == []
+    assert skipped_reason()[0] == "skipped"
 
 
 def test_send_reminder_not_for_a_cancelled_session(session):
     registration = services.register(person=jane(), session=session)
     Session.objects.filter(pk=session.pk).update(status=SessionStatus.CANCELLED, cancellation_reason="Unwell")
+    Message.objects.all().delete()
 
-    emails.send_reminder(registration_id=registration.pk, days_before=1)
+    emails.send_reminders(registration_ids=[registration.pk], days_before=1)
+    send_queued()
 
     assert mail.outbox == []
+    assert skipped_reason() == (
+        "skipped",
+        "The place or the session was gone, or the session had started, when this was due",
+    )

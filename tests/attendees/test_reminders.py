@@ -12,6 +12,7 @@ from django.utils import timezone
 from attendees import reminders
 from attendees.enums import RegistrationStatus
 from attendees.models import ReminderSent
+from outbox.sending import send_queued
 from summits.enums import SessionStatus
 from tests import factories
 from tests.summits.test_concurrency import race
@@ -41,8 +42,15 @@ def sent_rows() -> list[tuple[str, int]]:
     return sorted(ReminderSent.objects.values_list("registration__person__email", "days_before"))
 
 
+def delivered() -> list:
+    """The emails that reached the mail server once the outbox has sent what was queued."""
+    send_queued()
+    return mail.outbox
+
+
 def outbox() -> list[tuple[list[str], str]]:
-    return [(message.to, message.subject) for message in mail.outbox]
+    """What reached the mail server once the outbox has sent what the runs queued."""
+    return [(message.to, message.subject) for message in delivered()]
 
 
 def test_reminder_days_come_from_settings_nearest_first(settings):
@@ -104,7 +112,7 @@ def test_send_due_reminders_skips_someone_who_registered_after_the_last_reminder
     confirmed(session, email="very.late@example.nhs.uk", registered=start - datetime.timedelta(hours=6))
 
     assert reminders.send_due_reminders(start - datetime.timedelta(hours=5)) == {1: 0, 7: 0}
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_send_due_reminders_sends_only_the_nearest_when_several_are_due(session, start):
@@ -161,7 +169,7 @@ def test_send_due_reminders_does_not_send_what_another_runner_recorded(session, 
     ReminderSent.objects.create(registration=registration, days_before=7)
 
     assert reminders.send_due_reminders(start - 6 * DAY) == {1: 0, 7: 0}
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_send_due_reminders_sends_to_everyone_due_on_every_session(start):
@@ -188,7 +196,7 @@ def test_send_reminders_command_reports_what_it_sent():
     call_command("send_reminders", stdout=out)
 
     assert out.getvalue() == (
-        "7-day reminders sent: 1\n1-day reminders sent: 0\n7-day reminders sent: 0\n1-day reminders sent: 0\n"
+        "7-day reminders queued: 1\n1-day reminders queued: 0\n7-day reminders queued: 0\n1-day reminders queued: 0\n"
     )
     assert sent_rows() == [("asha@example.nhs.uk", 7)]
 
@@ -216,4 +224,4 @@ def test_simultaneous_runners_send_each_reminder_once(start):
 
     assert outcomes == ["ok"] * 4
     assert ReminderSent.objects.count() == 20
-    assert sorted(message.to[0] for message in mail.outbox) == sorted(emails)
+    assert sorted(message.to[0] for message in delivered()) == sorted(emails)

@@ -17,6 +17,7 @@ from attendees.models import Registration
 from feedback import dispatch
 from feedback.enums import SurveyKind
 from feedback.models import SurveyLink, SurveySchedule
+from outbox.sending import send_queued
 from summits.enums import SessionStatus
 from tests import factories
 from tests.feedback.conftest import PRE_ANSWERS
@@ -36,8 +37,14 @@ def links() -> list[tuple[str, str, datetime.datetime, datetime.datetime]]:
     )
 
 
+def delivered() -> list:
+    """The emails that reached the mail server once the outbox has sent what was queued."""
+    send_queued()
+    return mail.outbox
+
+
 def outbox() -> list[tuple[list[str], str]]:
-    return [(message.to, message.subject) for message in mail.outbox]
+    return [(message.to, message.subject) for message in delivered()]
 
 
 def person(name: str):
@@ -201,7 +208,7 @@ def test_send_due_does_not_send_a_link_already_answered(upcoming, surveys):
     factories.survey_response(registration=place, answers=PRE_ANSWERS, questionnaire=surveys["pre"])
 
     assert dispatch.send_due(START - 10 * DAY) == {"links": 0, "reminders": 0}
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_send_due_does_not_send_a_link_whose_place_was_cancelled_before_sending(upcoming):
@@ -211,7 +218,7 @@ def test_send_due_does_not_send_a_link_whose_place_was_cancelled_before_sending(
     Registration.objects.filter(pk=place.pk).update(status=RegistrationStatus.CANCELLED)
 
     assert dispatch.send_due(now) == {"links": 0, "reminders": 0}
-    assert mail.outbox == []
+    assert delivered() == []
     assert SurveyLink.objects.get(registration=place).sent_at is None
 
 
@@ -220,7 +227,7 @@ def test_send_due_does_not_send_a_pre_link_once_the_session_has_started(upcoming
     dispatch.create_due_links(START - 10 * DAY)
 
     assert dispatch.send_due(START + HOUR) == {"links": 0, "reminders": 0}
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_run_makes_and_sends_links_and_runs_again_without_sending_anything(upcoming):
@@ -231,7 +238,7 @@ def test_run_makes_and_sends_links_and_runs_again_without_sending_anything(upcom
 
     assert first == {"made_pre": 1, "made_post": 0, "made_follow_up": 0, "links": 1, "reminders": 0}
     assert second == {"made_pre": 0, "made_post": 0, "made_follow_up": 0, "links": 0, "reminders": 0}
-    assert len(mail.outbox) == 1
+    assert len(delivered()) == 1
 
 
 # The reminder ----------------------------------------------------------------------------------
@@ -272,7 +279,7 @@ def test_send_due_no_reminder_after_the_survey_closed(upcoming):
     sent_pre_link(upcoming, "asha", sent_at=START - 10 * DAY)
 
     assert dispatch.send_due(START) == {"links": 0, "reminders": 0}
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_send_due_no_reminder_to_someone_who_answered(upcoming, surveys):
@@ -280,14 +287,14 @@ def test_send_due_no_reminder_to_someone_who_answered(upcoming, surveys):
     factories.survey_response(registration=link.registration, answers=PRE_ANSWERS, questionnaire=surveys["pre"])
 
     assert dispatch.send_due(START - 47 * HOUR) == {"links": 0, "reminders": 0}
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_send_due_no_reminder_to_someone_sent_the_link_inside_the_window(upcoming):
     sent_pre_link(upcoming, "asha", sent_at=START - 40 * HOUR)
 
     assert dispatch.send_due(START - 30 * HOUR) == {"links": 0, "reminders": 0}
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_send_due_no_reminder_when_the_link_is_made_inside_the_window(upcoming):
@@ -295,7 +302,7 @@ def test_send_due_no_reminder_when_the_link_is_made_inside_the_window(upcoming):
 
     assert dispatch.run(START - 30 * HOUR)["links"] == 1
     assert dispatch.send_due(START - 20 * HOUR) == {"links": 0, "reminders": 0}
-    assert len(mail.outbox) == 1
+    assert len(delivered()) == 1
 
 
 def test_send_due_no_pre_reminder_after_the_place_was_cancelled(upcoming):
@@ -332,10 +339,10 @@ def test_send_survey_emails_command_reports_what_it_did(phase):
     call_command("send_survey_emails", stdout=out)
 
     assert out.getvalue() == (
-        "Links made: 2 pre, 0 post, 0 follow-up. Emails sent: 2 links, 0 reminders.\n"
-        "Links made: 0 pre, 0 post, 0 follow-up. Emails sent: 0 links, 0 reminders.\n"
+        "Links made: 2 pre, 0 post, 0 follow-up. Emails queued: 2 links, 0 reminders.\n"
+        "Links made: 0 pre, 0 post, 0 follow-up. Emails queued: 0 links, 0 reminders.\n"
     )
-    assert len(mail.outbox) == 2
+    assert len(delivered()) == 2
 
 
 def test_send_survey_emails_command_enqueue_runs_on_the_worker(phase):
@@ -378,7 +385,7 @@ def test_survey_link_email_pre(upcoming):
     dispatch.run(START - 10 * DAY)
 
     link = SurveyLink.objects.get()
-    (message,) = mail.outbox
+    (message,) = delivered()
     assert message.to == ["asha@example.nhs.uk"]
     assert message.subject == "Before your workshop: Making good digital decisions – a few questions"
     lines = message.body.splitlines()
@@ -399,7 +406,7 @@ def test_survey_link_email_post_closes_after_the_set_days(phase):
     dispatch.run(now)
 
     link = SurveyLink.objects.get()
-    (message,) = mail.outbox
+    (message,) = delivered()
     assert message.subject == "After your workshop: Cyber risk for boards – a few questions"
     assert f"Answer the survey: {survey_url(link)}" in message.body.splitlines()
     assert "The survey closes on Monday 25 January 2027 at 10:00." in message.body
@@ -412,7 +419,7 @@ def test_survey_link_email_follow_up(phase):
     dispatch.run(now)
 
     link = SurveyLink.objects.get()
-    (message,) = mail.outbox
+    (message,) = delivered()
     assert message.subject == "Three months on from your workshop: Cyber risk for boards – a few questions"
     assert f"Answer the survey: {survey_url(link)}" in message.body.splitlines()
     assert "The survey closes on Monday 8 February 2027 at 10:00." in message.body
@@ -423,7 +430,7 @@ def test_survey_reminder_email(upcoming):
 
     dispatch.send_due(START - 47 * HOUR)
 
-    (message,) = mail.outbox
+    (message,) = delivered()
     assert message.subject == "Reminder: before your workshop – the survey closes 4 February"
     lines = message.body.splitlines()
     assert lines[:3] == [

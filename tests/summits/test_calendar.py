@@ -218,10 +218,37 @@ def test_session_ics_event_fields_published_at_venue():
 
 
 @pytest.mark.django_db
-def test_session_ics_location_online_only():
+def test_session_ics_location_online_only_without_the_joining_link():
     session = _session(venue=None, online_url="https://meet.example.nhs.uk/j/123456")
 
-    event = _only_event(calendar.session_ics(session))
+    data = calendar.session_ics(session)
+
+    event = _only_event(data)
+    assert str(event["LOCATION"]) == "Online"
+    assert str(event["DESCRIPTION"]).splitlines()[-2:] == ["Where: Online", f"Details: {PAGE_URL}"]
+    assert b"meet.example.nhs.uk" not in data
+
+
+@pytest.mark.django_db
+def test_session_ics_location_venue_when_also_online_without_the_joining_link():
+    session = _session(online_url="https://meet.example.nhs.uk/j/123456")
+
+    data = calendar.session_ics(session)
+
+    event = _only_event(data)
+    assert str(event["LOCATION"]) == "Leeds Civic Hall, Portland Crescent, Civic Quarter, Leeds, LS1 1UR"
+    assert str(event["DESCRIPTION"]).splitlines()[-2:] == [
+        "Where: Leeds Civic Hall, Leeds, and online",
+        f"Details: {PAGE_URL}",
+    ]
+    assert b"meet.example.nhs.uk" not in data
+
+
+@pytest.mark.django_db
+def test_session_request_ics_gives_the_joining_link_to_the_person_with_a_place():
+    session = _session(venue=None, online_url="https://meet.example.nhs.uk/j/123456")
+
+    event = _only_event(_request(session))
 
     assert str(event["LOCATION"]) == "Online: https://meet.example.nhs.uk/j/123456"
     assert str(event["DESCRIPTION"]).splitlines()[-3:] == [
@@ -232,17 +259,15 @@ def test_session_ics_location_online_only():
 
 
 @pytest.mark.django_db
-def test_session_ics_location_venue_when_also_online():
-    session = _session(online_url="https://meet.example.nhs.uk/j/123456")
+def test_personal_feed_with_joining_link_and_programme_feed_without():
+    session = _session(venue=None, online_url="https://meet.example.nhs.uk/j/123456")
 
-    event = _only_event(calendar.session_ics(session))
+    mine = _only_event(calendar.sessions_feed_ics("Mine", [session], joining_link=True))
+    everyone = calendar.sessions_feed_ics("Everyone", [session])
 
-    assert str(event["LOCATION"]) == "Leeds Civic Hall, Portland Crescent, Civic Quarter, Leeds, LS1 1UR"
-    assert str(event["DESCRIPTION"]).splitlines()[-3:] == [
-        "Where: Leeds Civic Hall, Leeds, and online",
-        "Joining link: https://meet.example.nhs.uk/j/123456",
-        f"Details: {PAGE_URL}",
-    ]
+    assert "Joining link: https://meet.example.nhs.uk/j/123456" in str(mine["DESCRIPTION"]).splitlines()
+    assert str(mine["LOCATION"]) == "Online: https://meet.example.nhs.uk/j/123456"
+    assert b"meet.example.nhs.uk" not in everyone
 
 
 @pytest.mark.django_db
@@ -363,6 +388,9 @@ def test_session_cancel_ics_method_status_uid_and_raised_sequence():
     assert str(event["UID"]) == uid
     assert event["SEQUENCE"] == 3
     assert [str(attendee) for attendee in event.attendees] == ["mailto:jane.smith@nhs.net"]
+    # Nothing to answer: a CANCEL asks for no reply.
+    (attendee_line,) = [line for line in _unfolded_lines(data) if line.startswith("ATTENDEE")]
+    assert attendee_line == 'ATTENDEE;CN="Smith, Jane";ROLE=REQ-PARTICIPANT:mailto:jane.smith@nhs.net'
     assert str(event["ORGANIZER"]) == "mailto:workshops@example.nhs.uk"
 
 

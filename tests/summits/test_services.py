@@ -493,13 +493,23 @@ def test_update_session_of_published_session_raises_sequence_by_one_when_time_or
     assert published.sequence == 1
 
 
-def test_update_session_of_published_session_keeps_sequence_when_only_title_changes(organiser, published):
+def test_update_session_of_published_session_raises_sequence_when_only_title_changes(organiser, published):
     services.update_session(
         actor=organiser, session=published, details=SessionDetails.from_session(published, title="A new title")
     )
 
     published.refresh_from_db()
     assert published.title == "A new title"
+    assert published.sequence == 1
+
+
+def test_update_session_of_published_session_keeps_sequence_when_only_capacity_changes(organiser, published):
+    services.update_session(
+        actor=organiser, session=published, details=SessionDetails.from_session(published, capacity=99)
+    )
+
+    published.refresh_from_db()
+    assert published.capacity == 99
     assert published.sequence == 0
 
 
@@ -540,8 +550,8 @@ def test_update_session_records_only_the_changed_fields(organiser, published):
     entry = only_entry(action="session.update")
     assert entry.actor == organiser
     assert entry.object_id == str(published.pk)
-    assert entry.before == {"title": "The art of the possible"}
-    assert entry.after == {"title": "A new title"}
+    assert entry.before == {"title": "The art of the possible", "sequence": 0}
+    assert entry.after == {"title": "A new title", "sequence": 1}
 
 
 def test_update_session_records_time_venue_and_sequence_before_and_after(organiser, published):

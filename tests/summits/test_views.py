@@ -74,6 +74,8 @@ GET_PAGES = [
     "attendees:session-registrations-csv",
     "attendees:check-in",
     "attendees:reach",
+    "attendees:emails",
+    "attendees:session-emails",
 ]
 POST_ONLY = [
     "summits:session-publish",
@@ -84,6 +86,9 @@ POST_ONLY = [
     "attendees:check-in-mark",
     "attendees:check-in-undo",
     "attendees:attendance-finalise",
+    "attendees:email-retry",
+    "attendees:emails-retry-failed",
+    "attendees:session-emails-retry-failed",
 ]
 POST_DATA = {"summits:cost-line-add": {"category": "catering", "description": "Lunch", "amount": "320.00"}}
 
@@ -114,6 +119,9 @@ def organiser_url(name: str, objects: dict) -> str:
         "attendees:invitation-resend": {"pk": objects["invitation"].pk},
         "attendees:registration-cancel": {"pk": objects["registration"].pk},
         "attendees:check-in-undo": {"pk": objects["registration"].pk},
+        "attendees:session-emails": session_pk,
+        "attendees:session-emails-retry-failed": session_pk,
+        "attendees:email-retry": {"pk": 1},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 

@@ -6,8 +6,8 @@ from attendees import reminders
 class Command(BaseCommand):
     help = (
         "Sends the reminders that are due (settings.REMINDER_DAYS_BEFORE, default 7 and 1 days before) to people "
-        "with a confirmed place, once each. Safe to run repeatedly; run it from cron every 15 minutes: "
-        "*/15 * * * * cd /srv/dlw && .venv/bin/python manage.py send_reminders"
+        "with a confirmed place, once each, through the outbox. The worker (manage.py db_worker) runs this every "
+        "15 minutes by itself; run it by hand to queue due reminders at once. Safe to run repeatedly."
     )
 
     def add_arguments(self, parser):
@@ -24,4 +24,4 @@ class Command(BaseCommand):
             return
         sent = reminders.send_due_reminders()
         for days, count in sorted(sent.items(), reverse=True):
-            self.stdout.write(f"{days}-day reminders sent: {count}")
+            self.stdout.write(f"{days}-day reminders queued: {count}")

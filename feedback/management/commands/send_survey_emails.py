@@ -6,9 +6,9 @@ from feedback import dispatch
 class Command(BaseCommand):
     help = (
         "Makes the survey links that are due (pre survey on a confirmed place, post survey once attendance is "
-        "final, follow-up later), emails them, and sends the one reminder before a survey closes. Nobody gets "
-        "the same email twice; safe to run repeatedly. Run it from cron every 15 minutes: "
-        "*/15 * * * * cd /srv/dlw && .venv/bin/python manage.py send_survey_emails"
+        "final, follow-up later), queues their emails in the outbox, and the one reminder before a survey "
+        "closes. Nobody gets the same email twice; safe to run repeatedly. The worker (manage.py db_worker) "
+        "runs this every 15 minutes by itself."
     )
 
     def add_arguments(self, parser):
@@ -26,5 +26,5 @@ class Command(BaseCommand):
         counts = dispatch.run()
         self.stdout.write(
             "Links made: {made_pre} pre, {made_post} post, {made_follow_up} follow-up. "
-            "Emails sent: {links} links, {reminders} reminders.".format(**counts)
+            "Emails queued: {links} links, {reminders} reminders.".format(**counts)
         )
