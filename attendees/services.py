@@ -82,12 +82,21 @@ def waitlist_position(registration: Registration) -> int | None:
     )
 
 
+def _lock_session(session_id: int) -> Session:
+    """Locks the session's row until commit and returns its current values. Every path that
+    changes who holds a place (registering, cancelling, a capacity change, an offer) takes this
+    lock first, so each sees the one before it whole: "is anyone waiting?" is never answered
+    from a stale snapshot, and a newcomer cannot slip past the waiting list."""
+    return Session.objects.select_for_update().get(pk=session_id)
+
+
 @transaction.atomic
 def register(*, person: Person, session: Session, invitation: Invitation | None = None) -> Registration:
-    """Confirms a place when one is free, otherwise puts the person on the waiting list.
-    Refused when registration is not open or the person already holds a live registration.
-    After commit: the confirmation with a calendar invite, or the waiting-list notice."""
-    session = Session.objects.get(pk=session.pk)
+    """Confirms a place when one is free and nobody is waiting, otherwise puts the person on
+    the waiting list. Refused when registration is not open or the person already holds a live
+    registration. After commit: the confirmation with a calendar invite, or the waiting-list
+    notice."""
+    session = _lock_session(session.pk)
     problem = registration_problem(session)
     if problem:
         raise ValidationError(problem)
@@ -95,10 +104,12 @@ def register(*, person: Person, session: Session, invitation: Invitation | None 
 
 
 def _register(*, person: Person, session: Session, invitation: Invitation | None) -> Registration:
-    """Takes a place or a waiting-list place; the caller's transaction has just loaded `session`
-    and checked that it takes registrations. Four statements on the hot path: the conditional
-    UPDATE for the place, the INSERT, and the email task after commit."""
-    confirmed = _take_place(session.pk)
+    """Takes a place or a waiting-list place; the caller's transaction holds the session's lock
+    and has checked that it takes registrations. A newcomer joins the queue while anyone is
+    waiting, even when a place is free: free places belong to the people waiting (see
+    fill_places_from_waiting_list)."""
+    someone_waiting = Registration.objects.filter(session_id=session.pk, status=RegistrationStatus.WAITLISTED).exists()
+    confirmed = not someone_waiting and _take_place(session.pk)
     now = timezone.now()
     try:
         registration = Registration.objects.create(
@@ -116,32 +127,45 @@ def _register(*, person: Person, session: Session, invitation: Invitation | None
     return registration
 
 
-def _promote_waitlisted(session_id: int) -> list[int]:
-    """Fills free places from the waiting list, first come first served. Returns promoted ids."""
-    promoted = []
-    while True:
-        candidate = (
-            Registration.objects.select_for_update(skip_locked=True)
-            .filter(session_id=session_id, status=RegistrationStatus.WAITLISTED)
-            .order_by("created_at", "id")
-            .first()
-        )
-        if candidate is None or not _take_place(session_id):
-            return promoted
-        Registration.objects.filter(pk=candidate.pk).update(
-            status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()
-        )
-        promoted.append(candidate.pk)
-        _after_commit(tasks.send_promotion_email, candidate.pk)
+def fill_places_from_waiting_list(*, session_id: int) -> list[int]:
+    """The one way a free place is given out, whatever freed or added it (a cancellation, an
+    organiser's removal, a capacity increase): to the people waiting, in queue order, as many
+    as there are free places. Only for a published session that has not started. Runs inside
+    the caller's transaction; locks the session's row. Each person promoted is emailed a
+    calendar invite after commit. Returns the promoted registrations' ids, in queue order."""
+    session = _lock_session(session_id)
+    if session.status != SessionStatus.PUBLISHED or session.starts_at <= timezone.now():
+        return []
+    free = session.capacity - session.places_taken
+    if free <= 0:
+        return []
+    promoted = list(
+        Registration.objects.select_for_update()
+        .filter(session_id=session_id, status=RegistrationStatus.WAITLISTED)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:free]
+    )
+    if not promoted:
+        return []
+    Registration.objects.filter(pk__in=promoted).update(
+        status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()
+    )
+    # The CHECK constraint (places_taken <= capacity) would refuse an overbooking here.
+    Session.objects.filter(pk=session_id).update(places_taken=F("places_taken") + len(promoted))
+    for pk in promoted:
+        _after_commit(tasks.send_promotion_email, pk)
+    return promoted
 
 
 @transaction.atomic
-def cancel_registration(*, registration: Registration, actor=None) -> Registration:
-    """Cancels a confirmed or waitlisted place. A freed place goes to the first person on the
-    waiting list, who is emailed a calendar invite. After commit the person who cancelled gets
-    a confirmation (with METHOD:CANCEL for their calendar). `actor` is the organiser, if any."""
+def cancel_registration(*, registration: Registration, actor=None, reason: str = "") -> Registration:
+    """Cancels a confirmed or waitlisted place. A freed place goes to the waiting list
+    (fill_places_from_waiting_list), whose promoted people are emailed a calendar invite.
+    After commit the person gets a confirmation (with METHOD:CANCEL if they held a place) that
+    quotes `reason`, when an organiser gave one. `actor` is the organiser, if any."""
+    _lock_session(registration.session_id)
     registration = (
-        Registration.objects.select_for_update(of=("self",)).select_related("session").get(pk=registration.pk)
+        Registration.objects.select_for_update(of=("self",)).select_related("session", "person").get(pk=registration.pk)
     )
     if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED):
         raise ValidationError("This place has already been cancelled or the session has taken place.")
@@ -149,20 +173,63 @@ def cancel_registration(*, registration: Registration, actor=None) -> Registrati
     before = registration.status
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()
-    registration.save(update_fields=["status", "cancelled_at"])
+    registration.cancellation_reason = reason.strip()
+    registration.save(update_fields=["status", "cancelled_at", "cancellation_reason"])
     if held_a_place:
         _free_place(registration.session_id)
-        if registration.session.starts_at > timezone.now():
-            _promote_waitlisted(registration.session_id)
+        fill_places_from_waiting_list(session_id=registration.session_id)
     if actor is not None:
         audit.record(
             actor=actor,
             action="registration.cancel",
             obj=registration.session,
             before={"person": registration.person.email, "status": before},
-            after={"status": "cancelled"},
+            after={"status": "cancelled", "reason": registration.cancellation_reason},
         )
     _after_commit(tasks.send_cancellation_email, registration.pk)
+    return registration
+
+
+@transaction.atomic
+def offer_place(*, actor, registration: Registration) -> Registration:
+    """An organiser gives a place to a chosen person on the waiting list, ahead of the queue.
+    Every free place has already gone to the queue, so the session gains one place for them
+    (capacity + 1); refused when that would be more than the venue holds and the session has
+    no capacity override. Audit-logged; the person is emailed a calendar invite after commit."""
+    session = _lock_session(registration.session_id)
+    registration = Registration.objects.select_for_update(of=("self",)).select_related("person").get(pk=registration.pk)
+    if registration.status != RegistrationStatus.WAITLISTED:
+        raise ValidationError(f"{registration.person} is not on the waiting list")
+    problem = registration_problem(session)
+    if problem:
+        raise ValidationError(problem)
+    before_capacity = session.capacity
+    if session.places_taken >= session.capacity:
+        venue_capacity = session.venue.capacity if session.venue_id else None
+        if venue_capacity and session.capacity + 1 > venue_capacity and not session.capacity_override_reason:
+            raise ValidationError(
+                f"{session.venue} holds {venue_capacity} people and the session is full. To offer another place, "
+                "edit the session and raise its capacity with a reason for going over the venue’s capacity"
+            )
+        Session.objects.filter(pk=session.pk).update(capacity=F("capacity") + 1)
+        session.capacity += 1
+    _take_place(session.pk)
+    Registration.objects.filter(pk=registration.pk).update(
+        status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()
+    )
+    registration.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action="registration.offer_place",
+        obj=session,
+        before={
+            "person": registration.person.email,
+            "status": RegistrationStatus.WAITLISTED,
+            "capacity": before_capacity,
+        },
+        after={"status": RegistrationStatus.CONFIRMED, "capacity": session.capacity},
+    )
+    _after_commit(tasks.send_promotion_email, registration.pk)
     return registration
 
 
@@ -189,14 +256,13 @@ def registration_from_link(registration_id: int, token: str) -> Registration:
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation) -> Registration:
     """The invited person takes a place (or joins the waiting list) through their link."""
+    _lock_session(invitation.session_id)
     invitation = (
         Invitation.objects.select_for_update(of=("self",)).select_related("session", "person").get(pk=invitation.pk)
     )
-    if invitation.status != InvitationStatus.PENDING:
-        raise LinkError(
-            f"You have already {'accepted' if invitation.status == InvitationStatus.ACCEPTED else 'declined'} "
-            "this invitation."
-        )
+    # A decline can be changed to an accept while the invitation is open; an accept stands.
+    if invitation.status == InvitationStatus.ACCEPTED:
+        raise LinkError("You have already accepted this invitation.")
     problem = registration_problem(invitation.session)
     if problem:
         raise LinkError(problem)
@@ -325,12 +391,15 @@ def resend_invitation(*, actor, invitation: Invitation) -> Invitation:
 
 def update_session(*, actor, session: Session, details: scheduling.SessionDetails) -> Session:
     """Saves the edit; when the time or place of a published session changed (SEQUENCE went
-    up), confirmed and waitlisted people are emailed the calendar update after commit."""
+    up), confirmed and waitlisted people are emailed the calendar update after commit. Places
+    a raised capacity adds go to the waiting list first (fill_places_from_waiting_list)."""
     with transaction.atomic():
-        before = session.sequence
+        before = _lock_session(session.pk).sequence
         session = scheduling.update_session(actor=actor, session=session, details=details)
         if session.sequence != before:
             _after_commit(tasks.send_session_update_emails, session.pk)
+        if fill_places_from_waiting_list(session_id=session.pk):
+            session.refresh_from_db()
     return session
 
 

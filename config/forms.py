@@ -95,7 +95,7 @@ class NHSDateField(forms.MultiValueField):
             raise forms.ValidationError(f"{label} year must include 4 numbers", code="invalid")
         try:
             return datetime.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(f"{label} must be a real date", code="invalid") from None
 
 
@@ -116,8 +116,17 @@ class NHSTimeField(forms.MultiValueField):
         hour, minute = numbers
         try:
             return datetime.time(hour, minute)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(f"{label} must be a real time on the 24-hour clock", code="invalid") from None
+
+
+class PoundsField(forms.DecimalField):
+    """An amount of money as people write it: "250", "£99.50", "1,200" or "£1,200.50"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removeprefix("£").replace(",", "").strip()
+        return super().to_python(value)
 
 
 class ServiceErrorsMixin:

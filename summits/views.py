@@ -13,17 +13,19 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
 from summits import calendar, queries, services
+from summits.enums import PhaseKind
 from summits.forms import (
     CostLineForm,
     DuplicateForm,
     FacilitatorForm,
     PhaseForm,
     PilotDecisionForm,
+    ProgrammeForm,
     SessionFilterForm,
     SessionForm,
     VenueForm,
 )
-from summits.models import CostLine, Facilitator, Phase, Session, Venue
+from summits.models import CostLine, Facilitator, Phase, Programme, Session, Venue
 
 MANAGE = "summits.manage_programme"
 
@@ -387,6 +389,45 @@ class PhaseUpdateView(OrganiserRequiredMixin, View):
         return self.render_form(form, phase)
 
 
+class ProgrammeFormView(OrganiserRequiredMixin, View):
+    """Create a programme with its pilot and rollout phases, or edit them."""
+
+    template_name = "summits/programme_form.html"
+
+    def get_programme(self, slug: str | None) -> Programme | None:
+        return get_object_or_404(Programme.objects.prefetch_related("phases"), slug=slug) if slug else None
+
+    def render_form(self, form, programme):
+        return render(self.request, self.template_name, {"form": form, "programme": programme})
+
+    def get(self, request, slug: str | None = None):
+        programme = self.get_programme(slug)
+        initial = ProgrammeForm.initial_from(programme) if programme else {}
+        return self.render_form(ProgrammeForm(initial=initial), programme)
+
+    def post(self, request, slug: str | None = None):
+        programme = self.get_programme(slug)
+        form = ProgrammeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.save_programme(
+                    actor=request.user,
+                    programme=programme,
+                    name=data["name"],
+                    slug=data["slug"],
+                    description=data["description"],
+                    pilot=form.phase_window(PhaseKind.PILOT),
+                    rollout=form.phase_window(PhaseKind.ROLLOUT),
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, f"Programme “{saved.name}” saved")
+                return redirect(reverse("summits:dashboard") + f"?programme={saved.slug}")
+        return self.render_form(form, programme)
+
+
 class PilotDecisionView(OrganiserRequiredMixin, View):
     template_name = "summits/pilot_decision.html"
 
@@ -432,6 +473,7 @@ class AuditLogView(OrganiserRequiredMixin, ListView):
     object_types = [
         ("", "Everything"),
         ("session", "Sessions"),
+        ("programme", "Programmes"),
         ("phase", "Phases"),
         ("venue", "Venues"),
         ("facilitator", "Facilitators"),

@@ -446,7 +446,7 @@ def test_cancel_form_requires_a_reason():
         ("450.00", {}),
         ("0", {}),
         ("-1", {"amount": ["The amount must be £0 or more"]}),
-        ("four hundred", {"amount": ["Enter the amount in pounds, like 250.00"]}),
+        ("four hundred", {"amount": ["Enter the amount in pounds, like 250.00 or £1,200.50"]}),
         ("12.345", {"amount": ["Enter the amount to the nearest penny"]}),
         ("", {"amount": ["Enter the amount"]}),
     ],
