@@ -100,7 +100,7 @@ def send_cancellation(*, registration_id: int) -> None:
     _send_to_registrant(
         registration,
         "registration_cancelled",
-        context={"had_a_place": had_a_place},
+        context={"had_a_place": had_a_place, "reason": registration.cancellation_reason},
         invite=_cancel(registration.session, registration.person) if had_a_place else None,
     )
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView, TemplateView
 
 from summits import calendar, queries, services
@@ -256,12 +256,32 @@ def cost_line_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organiser_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cost_line_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks to confirm, then removes the cost line (recorded in the audit log)."""
     line = get_object_or_404(CostLine.objects.select_related("session"), pk=pk)
-    services.remove_cost_line(actor=request.user, cost_line=line)
-    messages.success(request, f"Cost line “{line.description}” removed")
-    return redirect(reverse("summits:session-detail", kwargs={"pk": line.session_id}) + "#costs")
+    back_url = reverse("summits:session-detail", kwargs={"pk": line.session_id}) + "#costs"
+    if request.method == "POST":
+        services.remove_cost_line(actor=request.user, cost_line=line)
+        messages.success(request, f"Cost line “{line.description}” removed")
+        return redirect(back_url)
+    return render(
+        request,
+        "confirm.html",
+        {
+            "heading": f"Remove the cost line “{line.description}”",
+            "caption": str(line.session),
+            "consequences": [
+                f"The cost line “{line.description}” ({line.get_category_display()}, £{line.amount:,}) is removed "
+                f"from {line.session.code}, and the session’s and the programme’s total costs go down by that much.",
+                "Cost per attendee in the outcome reports changes with it.",
+                "The audit log keeps a record of the line and who removed it. Nobody is emailed.",
+            ],
+            "button": "Remove the cost line",
+            "warning": True,
+            "back_url": back_url,
+        },
+    )
 
 
 # Organisers: facilitators and venues --------------------------------------------------

@@ -131,6 +131,16 @@ def attendee_list(session: Session) -> list[Registration]:
     return places + waitlist
 
 
+def first_waiting(session: Session) -> Registration | None:
+    """The person a freed place would go to: the first on the waiting list."""
+    return (
+        Registration.objects.filter(session=session, status=RegistrationStatus.WAITLISTED)
+        .select_related("person")
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
 # Check-in ---------------------------------------------------------------------------------
 
 

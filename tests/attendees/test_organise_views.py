@@ -264,32 +264,120 @@ def test_registrations_page_lists_everyone_by_status(organiser_client, session):
     assertNotContains(response, 'Cancel place<span class="nhsuk-u-visually-hidden"> of Adam Leader</span>')
 
 
-def test_registration_cancel_by_an_organiser_frees_the_place_for_the_waiting_list(organiser_client, organiser, session):
+def test_registration_cancel_page_says_what_happens_and_who_is_emailed(organiser_client, session):
+    person = factories.person(first_name="Asha", last_name="Patel", email="asha@example.nhs.uk")
+    confirmed = factories.registration(session=session, person=person)
+    factories.registration(session=session)
+    factories.registration(
+        session=session,
+        person=factories.person(first_name="Omar", last_name="Khan"),
+        status=RegistrationStatus.WAITLISTED,
+    )
+
+    response = organiser_client.get(reverse("attendees:registration-cancel", kwargs={"pk": confirmed.pk}))
+
+    assertContains(response, '<h1 class="nhsuk-heading-xl">Cancel Asha Patel’s place</h1>', html=True)
+    assertContains(
+        response, "Asha Patel (asha@example.nhs.uk) is emailed that their place was cancelled, with your reason."
+    )
+    assertContains(
+        response,
+        "The place goes to the first person on the waiting list, Omar Khan, who is emailed a calendar invitation.",
+    )
+    assert status_of(confirmed) == "confirmed"
+
+
+def test_registration_cancel_page_for_the_waiting_list_speaks_of_the_waiting_list(organiser_client, session):
+    person = factories.person(first_name="Asha", last_name="Patel", email="asha@example.nhs.uk")
+    waiting = factories.registration(session=session, person=person, status=RegistrationStatus.WAITLISTED)
+
+    response = organiser_client.get(reverse("attendees:registration-cancel", kwargs={"pk": waiting.pk}))
+
+    assertContains(response, '<h1 class="nhsuk-heading-xl">Remove Asha Patel from the waiting list</h1>', html=True)
+    assertContains(response, "is emailed that they are no longer on the waiting list, with your reason.")
+    assertNotContains(response, "place was cancelled")
+
+
+def test_registration_cancel_without_a_reason_is_refused(organiser_client, session):
+    confirmed = factories.registration(session=session)
+
+    response = organiser_client.post(reverse("attendees:registration-cancel", kwargs={"pk": confirmed.pk}), {})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"reason": ["Enter the reason: the person is told it"]}
+    assert status_of(confirmed) == "confirmed"
+
+
+def test_registration_cancel_by_an_organiser_frees_the_place_for_the_waiting_list(
+    organiser_client, organiser, session, mailoutbox, django_capture_on_commit_callbacks
+):
     person = factories.person(first_name="Asha", last_name="Patel", email="asha@example.nhs.uk")
     confirmed = factories.registration(session=session, person=person)
     factories.registration(session=session)
     waiting = factories.registration(session=session, status=RegistrationStatus.WAITLISTED)
 
-    response = organiser_client.post(reverse("attendees:registration-cancel", kwargs={"pk": confirmed.pk}))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            reverse("attendees:registration-cancel", kwargs={"pk": confirmed.pk}), {"reason": "Left the trust"}
+        )
 
     assert response.url == registrations_url(session)
-    assert messages_of(response) == ["Asha Patel’s place on ROL-HOW-01 cancelled"]
+    assert messages_of(response) == ["Asha Patel’s place on ROL-HOW-01 cancelled. They have been emailed your reason"]
     assert [status_of(confirmed), status_of(waiting)] == ["cancelled", "confirmed"]
     assert Session.objects.get(pk=session.pk).places_taken == 2
     entry = AuditEntry.objects.get()
-    assert (entry.action, entry.actor_email, entry.before) == (
+    assert (entry.action, entry.actor_email, entry.before, entry.after) == (
         "registration.cancel",
         organiser.email,
         {"person": "asha@example.nhs.uk", "status": "confirmed"},
+        {"status": "cancelled", "reason": "Left the trust"},
     )
+    to_asha = next(m for m in mailoutbox if m.to == ["asha@example.nhs.uk"])
+    assert "The organisers gave this reason: Left the trust" in to_asha.body
 
 
-def test_registration_cancel_of_a_cancelled_place_says_why_not(organiser_client, session):
+def test_registration_cancel_of_a_cancelled_place_is_404(organiser_client, session):
     cancelled = factories.registration(session=session, status=RegistrationStatus.CANCELLED)
 
-    response = organiser_client.post(reverse("attendees:registration-cancel", kwargs={"pk": cancelled.pk}))
+    response = organiser_client.post(
+        reverse("attendees:registration-cancel", kwargs={"pk": cancelled.pk}), {"reason": "Twice"}
+    )
 
-    assert messages_of(response) == ["This place has already been cancelled or the session has taken place."]
+    assert response.status_code == 404
+
+
+def test_registration_offer_gives_the_chosen_person_a_place(organiser_client, organiser, session):
+    factories.registration(session=session)
+    factories.registration(session=session)
+    first = factories.registration(session=session, status=RegistrationStatus.WAITLISTED)
+    person = factories.person(first_name="Omar", last_name="Khan")
+    chosen = factories.registration(session=session, person=person, status=RegistrationStatus.WAITLISTED)
+    url = reverse("attendees:registration-offer", kwargs={"pk": chosen.pk})
+
+    page = organiser_client.get(url)
+    response = organiser_client.post(url)
+
+    assertContains(page, "The session is full, so its capacity goes up by one, to 3.")
+    assert response.url == registrations_url(session)
+    assert messages_of(response) == ["Omar Khan has a place on ROL-HOW-01 and has been emailed"]
+    assert [status_of(first), status_of(chosen)] == ["waitlisted", "confirmed"]
+    assert AuditEntry.objects.get().action == "registration.offer_place"
+
+
+def test_registration_offer_over_the_venue_shows_why_not(organiser_client):
+    venue = factories.venue(name="Small Hall", town="York", capacity=1)
+    session = factories.published_session(capacity=1, venue=venue)
+    factories.registration(session=session)
+    waiting = factories.registration(session=session, status=RegistrationStatus.WAITLISTED)
+
+    response = organiser_client.post(reverse("attendees:registration-offer", kwargs={"pk": waiting.pk}))
+
+    assert response.status_code == 200
+    assert response.context["problem"] == (
+        "Small Hall, York holds 1 people and the session is full. To offer another place, edit the session and "
+        "raise its capacity with a reason for going over the venue’s capacity"
+    )
+    assert status_of(waiting) == "waitlisted"
 
 
 # The attendee list as CSV -----------------------------------------------------------------------
@@ -454,6 +542,16 @@ def test_attendance_finalise_marks_the_rest_as_no_shows_then_allows_corrections(
     organiser_client.post(reverse("attendees:check-in-undo", kwargs={"pk": attended.pk}))
 
     assert [status_of(attended), status_of(unmarked)] == ["no_show", "attended"]
+
+
+def test_attendance_finalise_asks_to_confirm_first(organiser_client):
+    ended = factories.published_session(starts_at=timezone.now() - datetime.timedelta(days=1))
+    unmarked = factories.registration(session=ended)
+
+    response = organiser_client.get(reverse("attendees:attendance-finalise", kwargs={"pk": ended.pk}))
+
+    assertContains(response, "The 1 person with a place who are not checked in will be marked as did not attend.")
+    assert status_of(unmarked) == "confirmed"
 
 
 def test_attendance_finalise_before_the_end_says_why_not(organiser_client, running):

@@ -332,6 +332,7 @@ def test_session_form_initial_from_a_session_shows_local_times(pilot):
         "online_url": "",
         "region": "",
         "capacity": 30,
+        "capacity_override_reason": "",
         "facilitators": [],
         "registration_opens_date": None,
         "registration_opens_time": None,

@@ -44,6 +44,7 @@ def objects(programme):
         "venue": factories.venue(),
         "invitation": factories.invitation(session=session),
         "registration": factories.registration(session=session),
+        "waiting": factories.registration(session=session, status="waitlisted"),
     }
 
 
@@ -76,16 +77,17 @@ GET_PAGES = [
     "attendees:session-registrations-csv",
     "attendees:check-in",
     "attendees:reach",
+    "summits:cost-line-delete",
+    "attendees:registration-cancel",
+    "attendees:registration-offer",
+    "attendees:attendance-finalise",
 ]
 POST_ONLY = [
     "summits:session-publish",
     "summits:cost-line-add",
-    "summits:cost-line-delete",
     "attendees:invitation-resend",
-    "attendees:registration-cancel",
     "attendees:check-in-mark",
     "attendees:check-in-undo",
-    "attendees:attendance-finalise",
 ]
 POST_DATA = {"summits:cost-line-add": {"category": "catering", "description": "Lunch", "amount": "320.00"}}
 
@@ -116,6 +118,7 @@ def organiser_url(name: str, objects: dict) -> str:
         "attendees:attendance-finalise": session_pk,
         "attendees:invitation-resend": {"pk": objects["invitation"].pk},
         "attendees:registration-cancel": {"pk": objects["registration"].pk},
+        "attendees:registration-offer": {"pk": objects["waiting"].pk},
         "attendees:check-in-undo": {"pk": objects["registration"].pk},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
@@ -992,3 +995,100 @@ def test_session_detail_shows_its_history(organiser_client, organiser, pilot):
     response = organiser_client.get(reverse("summits:session-detail", kwargs={"pk": session.pk}))
 
     assert [entry.action for entry in response.context["history"]] == ["session.publish"]
+
+
+# Confirming before removing a cost line -----------------------------------------------------
+
+
+def test_cost_line_delete_asks_to_confirm_and_changes_nothing(organiser_client):
+    session = factories.session(code="PIL-POS-09")
+    line = factories.cost_line(session=session, description="Room hire", amount="1200.50")
+
+    response = organiser_client.get(reverse("summits:cost-line-delete", kwargs={"pk": line.pk}))
+
+    assertContains(response, '<h1 class="nhsuk-heading-xl">Remove the cost line “Room hire”</h1>', html=True)
+    assertContains(response, "(Venue hire, £1,200.50) is removed from PIL-POS-09")
+    assert CostLine.objects.count() == 1
+
+
+def test_cost_line_add_accepts_pounds_as_people_write_them(organiser_client):
+    session = factories.session()
+
+    organiser_client.post(
+        reverse("summits:cost-line-add", kwargs={"pk": session.pk}),
+        {"category": "venue", "description": "Room hire", "amount": "£1,200.50"},
+    )
+
+    assert str(CostLine.objects.get().amount) == "1200.50"
+
+
+# Programmes --------------------------------------------------------------------------------
+
+
+def programme_post(**overrides) -> dict:
+    data = {
+        "name": "Digital Leadership Workshops 2027",
+        "slug": "dlw-2027",
+        "description": "",
+        "pilot_starts_on_day": "1",
+        "pilot_starts_on_month": "1",
+        "pilot_starts_on_year": str(YEAR),
+        "pilot_ends_on_day": "31",
+        "pilot_ends_on_month": "3",
+        "pilot_ends_on_year": str(YEAR),
+        "pilot_target_attendees": "120",
+        "rollout_starts_on_day": "1",
+        "rollout_starts_on_month": "4",
+        "rollout_starts_on_year": str(YEAR),
+        "rollout_ends_on_day": "31",
+        "rollout_ends_on_month": "12",
+        "rollout_ends_on_year": str(YEAR),
+        "rollout_target_attendees": "900",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_programme_create_page_creates_the_programme_and_its_phases(organiser_client):
+    response = organiser_client.post(reverse("summits:programme-create"), programme_post())
+
+    assert response.url == reverse("summits:dashboard") + "?programme=dlw-2027"
+    programme = queries_programme("dlw-2027")
+    assert [(p.kind, p.target_attendees) for p in programme.phases.order_by("starts_on")] == [
+        ("pilot", 120),
+        ("rollout", 900),
+    ]
+
+
+def queries_programme(slug):
+    from summits.models import Programme
+
+    return Programme.objects.get(slug=slug)
+
+
+def test_programme_create_page_shows_overlap_and_huge_numbers_as_errors(organiser_client):
+    response = organiser_client.post(
+        reverse("summits:programme-create"),
+        programme_post(rollout_starts_on_month="3", pilot_target_attendees="9" * 30, rollout_ends_on_day="9" * 30),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "pilot_target_attendees": ["The target must be 1,000,000 or fewer"],
+        "rollout_ends_on": ["Rollout end date must be a real date"],
+    }
+
+
+def test_programme_edit_page_refuses_overlapping_phases(organiser_client, organiser):
+    organiser_client.post(reverse("summits:programme-create"), programme_post())
+
+    response = organiser_client.post(
+        reverse("summits:programme-edit", kwargs={"slug": "dlw-2027"}), programme_post(rollout_starts_on_month="3")
+    )
+
+    assert response.context["form"].errors == {
+        "rollout_starts_on": [
+            f"The rollout phase must start after the pilot phase ends (31 March {YEAR}). "
+            "Phases of one programme cannot overlap"
+        ]
+    }
