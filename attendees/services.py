@@ -16,16 +16,16 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from attendees import tasks
-from attendees.enums import ACTIVE, InvitationStatus, RegistrationStatus
+from attendees.enums import ACTIVE, InvitationStatus, RegistrationStatus, StopRollout
 from attendees.models import Invitation, LeadershipGroup, Person, Registration
 from attendees.queries.attendee import with_waitlist_position
 from summits import audit
 from summits import services as scheduling
-from summits.enums import SessionAccess, SessionStatus
+from summits.enums import PhaseKind, PilotDecisionOutcome, SessionAccess, SessionStatus
 from summits.models import Session
 
 
@@ -418,6 +418,46 @@ def cancel_session(*, actor, session: Session, reason: str) -> Session:
         session = scheduling.cancel_session(actor=actor, session=session, reason=reason)
         _after_commit(tasks.send_session_cancelled_emails, session.pk)
     return session
+
+
+# The pilot decision governs the rollout ------------------------------------------------------
+
+
+STOP_CANCELLATION_REASON = "The programme will not go ahead to the rollout after the pilot evaluation."
+
+
+def published_rollout_sessions(programme) -> QuerySet[Session]:
+    return Session.objects.published().filter(phase__programme=programme, phase__kind=PhaseKind.ROLLOUT)
+
+
+def record_pilot_decision(
+    *, actor, programme, outcome: str, rationale: str, decided_on: datetime.date, rollout_sessions: str = ""
+):
+    """Records (or revises) the pilot decision. Under "stop" nothing in the rollout stays
+    bookable: every published rollout session is made a draft again (`rollout_sessions` =
+    "unpublish") or cancelled ("cancel": everyone registered is emailed the cancellation).
+    Refused, keyed `rollout_sessions`, when a stop would leave published rollout sessions and
+    no choice is given. Each change is audit-logged."""
+    with transaction.atomic():
+        stopping = outcome == PilotDecisionOutcome.STOP
+        published = list(published_rollout_sessions(programme).order_by("starts_at")) if stopping else []
+        if published and rollout_sessions not in StopRollout.values:
+            count = len(published)
+            raise ValidationError(
+                {
+                    "rollout_sessions": f"Choose what happens to the {count} published rollout "
+                    f"session{'' if count == 1 else 's'}"
+                }
+            )
+        decision = scheduling.record_pilot_decision(
+            actor=actor, programme=programme, outcome=outcome, rationale=rationale, decided_on=decided_on
+        )
+        for session in published:
+            if rollout_sessions == StopRollout.UNPUBLISH:
+                scheduling.unpublish_session(actor=actor, session=session)
+            else:
+                cancel_session(actor=actor, session=session, reason=STOP_CANCELLATION_REASON)
+    return decision
 
 
 # Access -------------------------------------------------------------------------------------

@@ -325,6 +325,22 @@ def publish_session(*, actor, session: Session) -> Session:
 
 
 @transaction.atomic
+def unpublish_session(*, actor, session: Session) -> Session:
+    """Makes a published session a draft again: off the public page and the feeds, and closed
+    to registration. People who hold places keep them and are not told (the session may be
+    published again)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.PUBLISHED:
+        raise ValidationError("Only a published session can be made a draft again")
+    session.status = SessionStatus.DRAFT
+    session.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor, action="session.unpublish", obj=session, before={"status": "published"}, after={"status": "draft"}
+    )
+    return session
+
+
+@transaction.atomic
 def cancel_session(*, actor, session: Session, reason: str) -> Session:
     """Cancels without deleting: the session keeps its history, shows as cancelled, and its
     calendar event is cancelled (same UID, SEQUENCE + 1)."""
@@ -438,7 +454,8 @@ def record_pilot_decision(
     )
     after = audit.snapshot(decision, ["outcome", "rationale", "decided_on", "decided_by"])
     old, new = audit.changed(before, after)
-    audit.record(actor=actor, action="pilot_decision.record", obj=decision, before=old, after=new)
+    action = "pilot_decision.change" if existing and existing.outcome != outcome else "pilot_decision.record"
+    audit.record(actor=actor, action=action, obj=decision, before=old, after=new)
     return decision
 
 

@@ -19,7 +19,6 @@ from summits.forms import (
     DuplicateForm,
     FacilitatorForm,
     PhaseForm,
-    PilotDecisionForm,
     ProgrammeForm,
     SessionFilterForm,
     SessionForm,
@@ -446,43 +445,6 @@ class ProgrammeFormView(OrganiserRequiredMixin, View):
                 messages.success(request, f"Programme “{saved.name}” saved")
                 return redirect(reverse("summits:dashboard") + f"?programme={saved.slug}")
         return self.render_form(form, programme)
-
-
-class PilotDecisionView(OrganiserRequiredMixin, View):
-    template_name = "summits/pilot_decision.html"
-
-    def context(self, programme, form):
-        decision = getattr(programme, "pilot_decision", None) if programme else None
-        return {"programme": programme, "decision": decision, "form": form}
-
-    def get_programme(self):
-        programme = queries.current_programme(self.request.GET.get("programme"))
-        if programme is None:
-            raise Http404("There is no programme yet")
-        return programme
-
-    def get(self, request):
-        programme = self.get_programme()
-        decision = getattr(programme, "pilot_decision", None)
-        initial = (
-            {"outcome": decision.outcome, "rationale": decision.rationale, "decided_on": decision.decided_on}
-            if decision
-            else {"decided_on": timezone.localdate()}
-        )
-        return render(request, self.template_name, self.context(programme, PilotDecisionForm(initial=initial)))
-
-    def post(self, request):
-        programme = self.get_programme()
-        form = PilotDecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                decision = services.record_pilot_decision(actor=request.user, programme=programme, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, f"Pilot decision recorded: {decision.get_outcome_display()}")
-                return redirect(reverse("summits:pilot-decision") + f"?programme={programme.slug}")
-        return render(request, self.template_name, self.context(programme, form))
 
 
 class AuditLogView(OrganiserRequiredMixin, ListView):

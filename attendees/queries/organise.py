@@ -248,3 +248,16 @@ def programme_reach(programme: Programme) -> list[PhaseReach]:
         )
         reach.append(PhaseReach(phase=phase, rows=rows, total=total))
     return reach
+
+
+def rollout_sessions_to_stop(programme) -> list[Session]:
+    """The programme's published rollout sessions, each with `confirmed` and `waiting` counts:
+    what a "stop" pilot decision would take down. One query."""
+    return list(
+        services.published_rollout_sessions(programme)
+        .annotate(
+            confirmed=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
+            waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
+        )
+        .order_by("starts_at", "code")
+    )

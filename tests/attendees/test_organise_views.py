@@ -694,3 +694,79 @@ def test_invite_preview_queries_do_not_grow_with_people(organiser_client, sessio
     add_row(1)
     add_row(2)
     assert count_preview() == at_one
+
+
+# A "stop" pilot decision takes the rollout down ----------------------------------------------
+
+
+def stop_post(**extra) -> dict:
+    today = timezone.localdate()
+    return {
+        "outcome": "stop",
+        "rationale": "Confidence did not improve",
+        "decided_on_day": str(today.day),
+        "decided_on_month": str(today.month),
+        "decided_on_year": str(today.year),
+        **extra,
+    }
+
+
+@pytest.fixture
+def published_rollout(programme):
+    factories.pilot_decision(programme=programme)
+    rollout = factories.phase(programme=programme, kind=PhaseKind.ROLLOUT)
+    session = factories.published_session(phase=rollout, code="ROL-POS-01", capacity=1)
+    factories.registration(session=session, person=factories.person(email="asha@example.nhs.uk"))
+    factories.registration(session=session, status=RegistrationStatus.WAITLISTED)
+    return session
+
+
+def decision_url(programme) -> str:
+    return reverse("attendees:pilot-decision") + f"?programme={programme.slug}"
+
+
+def test_stop_shows_the_published_rollout_sessions_and_their_registrations_first(
+    organiser_client, programme, published_rollout
+):
+    response = organiser_client.post(decision_url(programme), stop_post())
+
+    assert response.status_code == 200
+    assert [(s.code, s.confirmed, s.waiting) for s in response.context["sessions"]] == [("ROL-POS-01", 1, 1)]
+    assertContains(response, "1 rollout session is published")
+    assert response.context["form"].errors == {}
+    assert programme.pilot_decision.outcome == "go"
+    assert Session.objects.get(pk=published_rollout.pk).status == "published"
+
+
+def test_stop_confirmed_without_a_choice_says_to_choose(organiser_client, programme, published_rollout):
+    response = organiser_client.post(decision_url(programme), stop_post(confirm="1"))
+
+    assert response.context["form"].errors == {
+        "rollout_sessions": ["Choose what happens to the 1 published rollout session"]
+    }
+
+
+def test_stop_with_unpublish_makes_the_rollout_drafts_again(organiser_client, programme, published_rollout):
+    response = organiser_client.post(decision_url(programme), stop_post(confirm="1", rollout_sessions="unpublish"))
+
+    assert response.url == decision_url(programme)
+    assert Session.objects.get(pk=published_rollout.pk).status == "draft"
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
+    assert actions == ["pilot_decision.change", "session.unpublish"]
+
+
+def test_stop_with_cancel_cancels_the_rollout_and_emails_everyone_registered(
+    organiser_client, programme, published_rollout, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(decision_url(programme), stop_post(confirm="1", rollout_sessions="cancel"))
+
+    session = Session.objects.get(pk=published_rollout.pk)
+    assert (session.status, session.cancellation_reason) == (
+        "cancelled",
+        "The programme will not go ahead to the rollout after the pilot evaluation.",
+    )
+    assert len(mailoutbox) == 2
+    assert "asha@example.nhs.uk" in [m.to[0] for m in mailoutbox]
+    public = organiser_client.get(reverse("summits:public-session-detail", kwargs={"code": "ROL-POS-01"}))
+    assertNotContains(public, "Register", status_code=public.status_code)

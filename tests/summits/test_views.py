@@ -69,7 +69,7 @@ GET_PAGES = [
     "summits:phase-edit",
     "summits:programme-create",
     "summits:programme-edit",
-    "summits:pilot-decision",
+    "attendees:pilot-decision",
     "summits:audit-log",
     "attendees:session-invite",
     "attendees:invite-person",
@@ -216,7 +216,7 @@ def test_organiser_action_refuses_get(organiser_client, objects, name):
 
 
 def test_pilot_decision_page_without_a_programme_is_404(organiser_client):
-    response = organiser_client.get(reverse("summits:pilot-decision"))
+    response = organiser_client.get(reverse("attendees:pilot-decision"))
 
     assert response.status_code == 404
 
@@ -705,7 +705,7 @@ def test_pilot_decision_page_records_the_decision(organiser_client, organiser, p
     today = timezone.localdate()
 
     response = organiser_client.post(
-        reverse("summits:pilot-decision") + f"?programme={programme.slug}",
+        reverse("attendees:pilot-decision") + f"?programme={programme.slug}",
         {
             "outcome": "go_with_changes",
             "rationale": "Shorter pre-reading",
@@ -716,7 +716,7 @@ def test_pilot_decision_page_records_the_decision(organiser_client, organiser, p
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("summits:pilot-decision") + f"?programme={programme.slug}"
+    assert response.url == reverse("attendees:pilot-decision") + f"?programme={programme.slug}"
     decision = PilotDecision.objects.get()
     assert (decision.programme, decision.outcome, decision.decided_by, decision.decided_on) == (
         programme,
@@ -730,7 +730,7 @@ def test_pilot_decision_page_refuses_a_future_date(organiser_client, programme):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
     response = organiser_client.post(
-        reverse("summits:pilot-decision"),
+        reverse("attendees:pilot-decision"),
         {
             "outcome": "go",
             "rationale": "Good",
