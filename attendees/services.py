@@ -12,7 +12,7 @@ Emails are sent after commit by background tasks (attendees/tasks.py).
 
 import datetime
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,12 +21,12 @@ from django.utils import timezone
 
 from attendees import tasks
 from attendees.enums import ACTIVE, InvitationStatus, RegistrationStatus, StopRollout
-from attendees.models import Invitation, LeadershipGroup, Person, Registration
+from attendees.models import GroupTarget, Invitation, LeadershipGroup, Organisation, Person, Registration
 from attendees.queries.attendee import with_waitlist_position
 from summits import audit
 from summits import services as scheduling
 from summits.enums import PhaseKind, PilotDecisionOutcome, SessionAccess, SessionStatus
-from summits.models import Session
+from summits.models import Phase, Session
 
 
 class LinkError(Exception):
@@ -533,3 +533,106 @@ def ensure_person_account(*, email: str):
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     return user
+
+
+# People and leadership groups: organisers' edits, each with an audit entry --------------------
+# (Importing many people at once is attendees/imports.)
+
+PERSON_AUDIT_FIELDS = ["first_name", "last_name", "email", "job_title", "organisation", "groups"]
+
+
+def _email_taken_error(email: str, other: Person) -> ValidationError:
+    return ValidationError(
+        {"email": f"{email} is already the email address of {other.full_name}. Enter a different email address"}
+    )
+
+
+@transaction.atomic
+def update_person(
+    *,
+    actor,
+    person: Person,
+    first_name: str,
+    last_name: str,
+    email: str,
+    job_title: str,
+    organisation: Organisation | None,
+    groups: Iterable[LeadershipGroup],
+) -> Person:
+    """Saves an organiser's edit of a person. The email address is stored in lower case and
+    must not belong to anyone else, whatever its case."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    email = email.strip().lower()
+    other = Person.objects.filter(email=email).exclude(pk=person.pk).first()
+    if other is not None:
+        raise _email_taken_error(email, other)
+    before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
+    person.first_name = first_name.strip()
+    person.last_name = last_name.strip()
+    person.email = email
+    person.job_title = job_title.strip()
+    person.organisation = organisation
+    person.full_clean(exclude=["calendar_token", "user"])
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # The same address was given to someone else a moment ago.
+        raise _email_taken_error(email, Person.objects.get(email=email)) from None
+    person.groups.set(list(groups))
+    old, new = audit.changed(before, audit.snapshot(person, PERSON_AUDIT_FIELDS))
+    if new:
+        audit.record(actor=actor, action="person.update", obj=person, before=old, after=new)
+    return person
+
+
+def _group_snapshot(group: LeadershipGroup) -> dict:
+    targets = GroupTarget.objects.filter(group=group).select_related("phase__programme") if group.pk else []
+    return {
+        "name": group.name,
+        "description": group.description,
+        **{f"target {target.phase}": target.target for target in targets},
+    }
+
+
+def _save_group(
+    *, actor, group: LeadershipGroup, before: dict, action: str, targets: Mapping[Phase, int | None]
+) -> LeadershipGroup:
+    """Saves the group and its targets; a phase whose target is None has none."""
+    group.full_clean(validate_unique=False)
+    if LeadershipGroup.objects.filter(name__iexact=group.name).exclude(pk=group.pk).exists():
+        raise ValidationError({"name": f"There is already a leadership group called {group.name}. Enter another name"})
+    group.save()
+    for phase, target in targets.items():
+        if target is None:
+            GroupTarget.objects.filter(group=group, phase=phase).delete()
+        elif target < 0:
+            raise ValidationError({f"target_{phase.pk}": "The target must be 0 or more"})
+        else:
+            GroupTarget.objects.update_or_create(group=group, phase=phase, defaults={"target": target})
+    after = _group_snapshot(group)
+    for key in before:  # a target that was removed
+        after.setdefault(key, None)
+    old, new = audit.changed(before, after)
+    if new:
+        audit.record(actor=actor, action=action, obj=group, before=old, after=new)
+    return group
+
+
+@transaction.atomic
+def create_group(*, actor, name: str, description: str, targets: Mapping[Phase, int | None]) -> LeadershipGroup:
+    """Adds a leadership group (names are unique whatever their case) with its targets per phase."""
+    group = LeadershipGroup(name=" ".join(name.split()), description=description.strip())
+    return _save_group(actor=actor, group=group, before={}, action="leadership_group.create", targets=targets)
+
+
+@transaction.atomic
+def update_group(
+    *, actor, group: LeadershipGroup, description: str, targets: Mapping[Phase, int | None]
+) -> LeadershipGroup:
+    """Changes a group's description and its target (prospective number) per phase. A phase
+    given None loses its target."""
+    group = LeadershipGroup.objects.select_for_update().get(pk=group.pk)
+    before = _group_snapshot(group)
+    group.description = description.strip()
+    return _save_group(actor=actor, group=group, before=before, action="leadership_group.update", targets=targets)
