@@ -361,6 +361,35 @@ class SessionFilterForm(forms.Form):
     )
 
 
+def _coming_months(count: int = 18) -> list[tuple[str, str]]:
+    first = timezone.localdate().replace(day=1)
+    months = []
+    for _ in range(count):
+        months.append((f"{first:%Y-%m}", f"{first:%B %Y}"))
+        first = (first + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+class PublicFilterForm(forms.Form):
+    """The public programme page's filters (GET). Every field is optional; bad values are ignored."""
+
+    theme = forms.ChoiceField(choices=[("", "Any theme"), *Theme.choices], required=False)
+    region = forms.ChoiceField(
+        choices=[("", "Any region"), *Region.choices],
+        required=False,
+        help_text="Sessions for the whole country are shown whatever the region",
+    )
+    month = forms.ChoiceField(choices=(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [("", "Any month"), *_coming_months()]
+
+    @property
+    def filters(self) -> dict:
+        return self.cleaned_data if self.is_valid() else {}
+
+
 class PhaseForm(ServiceErrorsMixin, forms.Form):
     starts_on = NHSDateField(label="Start date", error_messages={"required": "Enter the start date"})
     ends_on = NHSDateField(label="End date", error_messages={"required": "Enter the end date"})

@@ -20,6 +20,7 @@ from summits.forms import (
     FacilitatorForm,
     PhaseForm,
     ProgrammeForm,
+    PublicFilterForm,
     SessionFilterForm,
     SessionForm,
     VenueForm,
@@ -48,11 +49,17 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def programme(request: HttpRequest) -> HttpResponse:
-    sessions = list(queries.public_sessions())
+    form = PublicFilterForm(request.GET or None)
+    sessions = list(queries.public_sessions(filters=form.filters))
     return render(
         request,
         "summits/programme.html",
-        {"months": queries.group_by_month(sessions), "programme": queries.current_programme()},
+        {
+            "months": queries.group_by_month(sessions),
+            "programme": queries.current_programme(),
+            "form": form,
+            "filtered": any(form.filters.values()),
+        },
     )
 
 

@@ -195,9 +195,10 @@ class PhaseReach:
 
 def programme_reach(programme: Programme) -> list[PhaseReach]:
     """Per phase and leadership group: target, people invited, people registered (confirmed,
-    attended or no-show), people who attended. People are counted once per group and phase
-    however many sessions they were invited to; the total counts each person once even when
-    they are in several groups. Seven queries whatever the numbers of groups and people."""
+    attended or no-show, on a session that is not cancelled), people who attended. People are
+    counted once per group and phase however many sessions they were invited to; the total
+    counts each person once even when they are in several groups. Seven queries whatever the
+    numbers of groups and people."""
     phases = list(programme.phases.order_by("starts_on"))
     groups = list(LeadershipGroup.objects.order_by("name"))
     targets = {
@@ -207,7 +208,12 @@ def programme_reach(programme: Programme) -> list[PhaseReach]:
     invitations = Invitation.objects.filter(session__phase__programme=programme)
     registrations = Registration.objects.filter(session__phase__programme=programme)
     people = {
-        "registered": Count("person", filter=Q(status__in=HOLDS_A_PLACE), distinct=True),
+        # A place on a cancelled session is not a registration that reaches anyone.
+        "registered": Count(
+            "person",
+            filter=Q(status__in=HOLDS_A_PLACE) & ~Q(session__status=SessionStatus.CANCELLED),
+            distinct=True,
+        ),
         "attended": Count("person", filter=Q(status=RegistrationStatus.ATTENDED), distinct=True),
     }
     invited_by_group = {

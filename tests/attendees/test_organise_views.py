@@ -608,6 +608,22 @@ def test_reach_counts_people_per_group_and_phase(organiser_client, programme):
     assertContains(response, "No target")
 
 
+def test_reach_does_not_count_places_on_cancelled_sessions_as_registered(organiser_client, programme):
+    pilot = factories.phase(programme=programme, kind=PhaseKind.PILOT)
+    boards = factories.leadership_group(name="Acute trust boards")
+    held = factories.published_session(phase=pilot)
+    cancelled = factories.published_session(phase=pilot)
+    factories.registration(session=held, person=factories.person(groups=[boards]))
+    factories.registration(session=cancelled, person=factories.person(groups=[boards]))
+    Session.objects.filter(pk=cancelled.pk).update(status="cancelled", cancellation_reason="Venue closed")
+
+    response = organiser_client.get(reverse("attendees:reach") + f"?programme={programme.slug}")
+
+    (pilot_reach,) = response.context["reach"]
+    assert [(r.label, r.registered) for r in pilot_reach.rows] == [("Acute trust boards", 1)]
+    assert pilot_reach.total.registered == 1
+
+
 def test_reach_page_without_a_programme_says_so(organiser_client):
     response = organiser_client.get(reverse("attendees:reach"))
 

@@ -813,6 +813,57 @@ def test_programme_page_queries_do_not_grow_with_sessions(client, list_phase):
     assert_same_count_at_one_and_three(client, reverse("summits:programme"), lambda n: add_rich_session(list_phase, n))
 
 
+def test_programme_page_queries_do_not_grow_with_filters_applied(client, list_phase):
+    url = reverse("summits:programme") + f"?theme=possible&region=london&month={YEAR}-03"
+    assert_same_count_at_one_and_three(client, url, lambda n: add_rich_session(list_phase, n))
+
+
+def test_programme_page_filters_by_theme_region_and_month(client):
+    def published(code, **values):
+        return factories.published_session(code=code, starts_at=london(YEAR, 3, 10, 9), **values)
+
+    published("POS-LONDON", theme="possible", region=Region.LONDON)
+    published("POS-NATIONAL", theme="possible", region="")
+    published("POS-SOUTH-WEST", theme="possible", region=Region.SOUTH_WEST)
+    published("HOW-LONDON", theme="how_to", region=Region.LONDON)
+    factories.published_session(code="POS-APRIL", theme="possible", starts_at=london(YEAR, 4, 10, 9))
+
+    response = client.get(
+        reverse("summits:programme"), {"theme": "possible", "region": "london", "month": f"{YEAR}-03"}
+    )
+
+    shown = [s.code for group in response.context["months"] for s in group.sessions]
+    assert shown == ["POS-LONDON", "POS-NATIONAL"]
+
+
+def test_programme_page_with_no_match_offers_all_workshops(client):
+    factories.published_session(theme="possible")
+
+    response = client.get(reverse("summits:programme"), {"theme": "how_did"})
+
+    assertContains(response, "No upcoming workshops match these filters.")
+
+
+@pytest.mark.parametrize(
+    ("access", "places_taken", "wording"),
+    [
+        ("invitation_only", 0, "2 of 2. By invitation only"),
+        ("invitation_only", 2, "Full. By invitation only: invited people who accept join the waiting list"),
+        ("open_to_groups", 2, "Full: people in its leadership groups can join the waiting list"),
+    ],
+)
+def test_public_pages_say_honestly_who_can_take_a_place(client, access, places_taken, wording):
+    session = factories.published_session(code="PUB-01", capacity=2, access=access)
+    Session.objects.filter(pk=session.pk).update(places_taken=places_taken)
+
+    listing = client.get(reverse("summits:programme"))
+    detail = client.get(reverse("summits:public-session-detail", kwargs={"code": "PUB-01"}))
+
+    assertContains(listing, wording)
+    assertContains(detail, wording)
+    assertNotContains(listing, "Full: join the waiting list")
+
+
 def test_session_list_queries_do_not_grow_with_sessions(organiser_client, list_phase):
     assert_same_count_at_one_and_three(
         organiser_client, reverse("summits:session-list"), lambda n: add_rich_session(list_phase, n)
@@ -1092,3 +1143,24 @@ def test_programme_edit_page_refuses_overlapping_phases(organiser_client, organi
             "Phases of one programme cannot overlap"
         ]
     }
+
+
+def test_session_list_shows_places_taken_and_waiting(organiser_client):
+    session = factories.published_session(code="PIL-POS-01", capacity=2)
+    factories.registration(session=session)
+    factories.registration(session=session)
+    factories.registration(session=session, status="waitlisted")
+
+    response = organiser_client.get(reverse("summits:session-list"))
+
+    assert [(s.code, s.places_taken, s.waiting) for s in response.context["sessions"]] == [("PIL-POS-01", 2, 1)]
+    assertContains(response, "2 of 2 taken")
+    assertContains(response, "1 waiting")
+
+
+def test_month_calendar_shows_session_titles(organiser_client):
+    factories.session(code="PIL-POS-01", title="The art of the possible", starts_at=london(YEAR, 3, 10, 9, 30))
+
+    response = organiser_client.get(reverse("summits:session-calendar-month", kwargs={"year": YEAR, "month": 3}))
+
+    assertContains(response, "09:30 The art of the possible</a>")
