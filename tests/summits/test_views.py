@@ -753,7 +753,35 @@ def test_audit_log_lists_entries_newest_first(organiser_client, organiser):
     response = organiser_client.get(reverse("summits:audit-log"))
 
     assert list(response.context["entries"]) == [second, first]
-    assertContains(response, "venue.update")
+    assertContains(response, "Changed the venue")
+
+
+def test_audit_log_shows_entries_in_words(organiser_client, organiser):
+    session = factories.session()
+    audit.record(
+        actor=organiser,
+        action="session.update",
+        obj=session,
+        before={"theme": "possible", "region": "", "starts_at": f"{YEAR}-05-31T12:30:00+00:00"},
+        after={"theme": "how_did", "region": "south_west", "starts_at": f"{YEAR}-05-31T13:30:00+01:00"},
+    )
+
+    response = organiser_client.get(reverse("summits:audit-log"))
+
+    entry = response.context["entries"][0]
+    assert audit.action_in_words(entry.action) == "Changed the session"
+    assert [(s.label, s.value) for s in audit.values_in_words(entry.object_type, entry.after)] == [
+        ("Theme", "How did"),
+        ("Region", "South West"),
+        ("Starts", f"31 May {YEAR}, 13:30"),
+    ]
+    assert [s.value for s in audit.values_in_words(entry.object_type, entry.before)] == [
+        "The possible",
+        "(blank)",
+        f"31 May {YEAR}, 13:30",
+    ]
+    assertContains(response, "<strong>Theme</strong>: How did", html=False)
+    assertNotContains(response, "how_did")
 
 
 def test_audit_log_filters_by_object_type(organiser_client, organiser):
