@@ -487,6 +487,83 @@ def test_session_create_shows_a_date_outside_the_phase_on_the_date(organiser_cli
     }
 
 
+def test_session_create_in_the_past_says_so_on_the_date(organiser_client):
+    phase = factories.phase()  # from 400 days ago to 400 days ahead
+    past = timezone.localdate() - datetime.timedelta(days=3)
+
+    response = organiser_client.post(
+        reverse("summits:session-create"),
+        session_form(phase, date_day=str(past.day), date_month=str(past.month), date_year=str(past.year)),
+    )
+
+    assert response.context["form"].errors == {"date": ["The session must start in the future"]}
+    assert Session.objects.count() == 0
+
+
+def test_session_create_over_the_venue_asks_for_a_reason_then_keeps_it(organiser_client, pilot):
+    hall = factories.venue(name="Small Hall", town="York", capacity=40)
+    data = session_form(pilot, venue=str(hall.pk), online_url="", capacity="500")
+
+    refused = organiser_client.post(reverse("summits:session-create"), data)
+    accepted = organiser_client.post(
+        reverse("summits:session-create"), {**data, "capacity_override_reason": "Main hall and overflow room"}
+    )
+
+    assert refused.context["form"].errors == {
+        "capacity": [
+            "Small Hall, York holds 40 people. Enter a capacity of 40 or fewer, or give the reason for going over "
+            "the venue’s capacity"
+        ]
+    }
+    assert accepted.status_code == 302
+    assert Session.objects.get().capacity_override_reason == "Main hall and overflow room"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "errors"),
+    [
+        ({"date_day": "9" * 30}, {"date": ["Date must be a real date"]}),
+        ({"start_time_hour": "9" * 30}, {"start_time": ["Start time must be a real time on the 24-hour clock"]}),
+        ({"date_year": "9" * 5000}, {"date": ["Date must be real numbers"]}),
+        ({"capacity": "9" * 30}, {"capacity": ["Capacity must be 10,000 or fewer"]}),
+    ],
+)
+def test_session_create_with_huge_numbers_is_a_form_error(organiser_client, pilot, overrides, errors):
+    response = organiser_client.post(reverse("summits:session-create"), session_form(pilot, **overrides))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == errors
+
+
+def test_cost_line_with_a_huge_amount_is_a_form_error(organiser_client):
+    session = factories.session()
+
+    response = organiser_client.post(
+        reverse("summits:cost-line-add", kwargs={"pk": session.pk}),
+        {"category": "venue", "description": "Room hire", "amount": "£" + "9" * 40},
+    )
+
+    assert response.status_code == 200
+    assert response.context["cost_form"].errors == {"amount": ["The amount is too large"]}
+
+
+def test_phase_edit_with_a_huge_target_is_a_form_error(organiser_client, pilot):
+    response = organiser_client.post(
+        reverse("summits:phase-edit", kwargs={"pk": pilot.pk}),
+        {
+            "starts_on_day": "1",
+            "starts_on_month": "1",
+            "starts_on_year": str(YEAR),
+            "ends_on_day": "30",
+            "ends_on_month": "6",
+            "ends_on_year": str(YEAR),
+            "target_attendees": "9" * 30,
+        },
+    )
+
+    assert response.context["form"].errors == {"target_attendees": ["The target must be 1,000,000 or fewer"]}
+
+
 def test_session_create_shows_a_duplicate_code(organiser_client, pilot):
     factories.session(phase=pilot, code="PIL-POS-01", starts_at=london(YEAR, 2, 2, 9))
 
