@@ -256,9 +256,11 @@ def registration_from_link(registration_id: int, token: str) -> Registration:
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation) -> Registration:
     """The invited person takes a place (or joins the waiting list) through their link."""
-    _lock_session(invitation.session_id)
+    # One statement locks the invitation and its session's row (see _lock_session).
     invitation = (
-        Invitation.objects.select_for_update(of=("self",)).select_related("session", "person").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self", "session"))
+        .select_related("session", "person")
+        .get(pk=invitation.pk)
     )
     # A decline can be changed to an accept while the invitation is open; an accept stands.
     if invitation.status == InvitationStatus.ACCEPTED:
