@@ -591,6 +591,65 @@ def test_session_edit_of_published_session_raises_sequence_when_moved(organiser_
     )
 
 
+def test_session_edit_raising_capacity_gives_the_places_to_the_waiting_list(
+    organiser_client, pilot, mailoutbox, django_capture_on_commit_callbacks
+):
+    session = factories.published_session(phase=pilot, code="PIL-POS-01", capacity=2, starts_at=london(YEAR, 1, 12, 9))
+    factories.registration(session=session)
+    factories.registration(session=session)
+    waiting = factories.registration(
+        session=session, person=factories.person(email="first.waiting@example.nhs.uk"), status="waitlisted"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            reverse("attendees:session-edit", kwargs={"pk": session.pk}),
+            session_form(
+                pilot,
+                start_time_minute="00",
+                end_time_minute="00",
+                online_url=session.online_url,
+                capacity="3",
+            ),
+        )
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.capacity, session.places_taken) == (3, 3)
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    assert [m.to for m in mailoutbox] == [["first.waiting@example.nhs.uk"]]
+
+
+def test_phase_edit_overlapping_the_other_phase_says_so(organiser_client, pilot, programme):
+    factories.phase(
+        programme=programme,
+        kind=PhaseKind.ROLLOUT,
+        starts_on=datetime.date(YEAR, 7, 1),
+        ends_on=datetime.date(YEAR, 12, 31),
+    )
+
+    response = organiser_client.post(
+        reverse("summits:phase-edit", kwargs={"pk": pilot.pk}),
+        {
+            "starts_on_day": "1",
+            "starts_on_month": "1",
+            "starts_on_year": str(YEAR),
+            "ends_on_day": "31",
+            "ends_on_month": "7",
+            "ends_on_year": str(YEAR),
+            "target_attendees": "120",
+        },
+    )
+
+    assert response.context["form"].errors == {
+        "starts_on": [
+            f"The dates overlap the rollout phase (1 July {YEAR} to 31 December {YEAR}). "
+            "Phases of one programme cannot overlap"
+        ]
+    }
+
+
 def test_session_edit_form_starts_with_the_session_values(organiser_client, pilot):
     session = factories.session(phase=pilot, code="PIL-POS-01", title="Kept title", starts_at=london(YEAR, 5, 6, 9))
 
