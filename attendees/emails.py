@@ -319,7 +319,11 @@ def _cancelled(message: Message, registration: Registration) -> registry.Written
         registration,
         "registration_cancelled",
         holds_place=False,
-        context={"had_a_place": had_a_place, "by_organiser": message.context.get("by_organiser", False)},
+        context={
+            "had_a_place": had_a_place,
+            "by_organiser": message.context.get("by_organiser", False),
+            "reason": registration.cancellation_reason,
+        },
         invite=_cancel(registration) if had_a_place else None,
     )
 

@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import TextChoices
 
 
 class OrganisationType(models.TextChoices):
@@ -33,3 +34,10 @@ class RegistrationStatus(models.TextChoices):
 HOLDS_A_PLACE = (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW)
 # Statuses of a live registration: at most one per person per session.
 ACTIVE = (*HOLDS_A_PLACE, RegistrationStatus.WAITLISTED)
+
+
+class StopRollout(TextChoices):
+    """What a "stop" pilot decision does to the rollout sessions already published."""
+
+    UNPUBLISH = "unpublish", "Make them drafts again"
+    CANCEL = "cancel", "Cancel them"

@@ -128,6 +128,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Why an organiser cancelled the place; the person is told it.
+    cancellation_reason = models.TextField(blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     # A secret for the attendee's own links in emails (cancel my place) — no sign-in needed.
     token = models.CharField(max_length=64, default=new_token)

@@ -13,21 +13,21 @@ worker sends them after commit.
 
 import datetime
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from attendees import emails
-from attendees.enums import ACTIVE, InvitationStatus, RegistrationStatus
-from attendees.models import Invitation, LeadershipGroup, Person, Registration
+from attendees.enums import ACTIVE, InvitationStatus, RegistrationStatus, StopRollout
+from attendees.models import GroupTarget, Invitation, LeadershipGroup, Organisation, Person, Registration
 from attendees.queries.attendee import with_waitlist_position
 from summits import audit
 from summits import services as scheduling
-from summits.enums import SessionAccess, SessionStatus
-from summits.models import Session
+from summits.enums import PhaseKind, PilotDecisionOutcome, SessionAccess, SessionStatus
+from summits.models import Phase, Session
 
 
 class LinkError(Exception):
@@ -79,12 +79,21 @@ def waitlist_position(registration: Registration) -> int | None:
     )
 
 
+def _lock_session(session_id: int) -> Session:
+    """Locks the session's row until commit and returns its current values. Every path that
+    changes who holds a place (registering, cancelling, a capacity change, an offer) takes this
+    lock first, so each sees the one before it whole: "is anyone waiting?" is never answered
+    from a stale snapshot, and a newcomer cannot slip past the waiting list."""
+    return Session.objects.select_for_update().get(pk=session_id)
+
+
 @transaction.atomic
 def register(*, person: Person, session: Session, invitation: Invitation | None = None) -> Registration:
-    """Confirms a place when one is free, otherwise puts the person on the waiting list.
-    Refused when registration is not open or the person already holds a live registration.
-    After commit: the confirmation with a calendar invite, or the waiting-list notice."""
-    session = Session.objects.get(pk=session.pk)
+    """Confirms a place when one is free and nobody is waiting, otherwise puts the person on
+    the waiting list. Refused when registration is not open or the person already holds a live
+    registration. After commit: the confirmation with a calendar invite, or the waiting-list
+    notice."""
+    session = _lock_session(session.pk)
     problem = registration_problem(session)
     if problem:
         raise ValidationError(problem)
@@ -92,10 +101,12 @@ def register(*, person: Person, session: Session, invitation: Invitation | None 
 
 
 def _register(*, person: Person, session: Session, invitation: Invitation | None) -> Registration:
-    """Takes a place or a waiting-list place; the caller's transaction has just loaded `session`
-    and checked that it takes registrations. Four statements on the hot path: the conditional
-    UPDATE for the place, the INSERT, and the outbox row for the email."""
-    confirmed = _take_place(session.pk)
+    """Takes a place or a waiting-list place; the caller's transaction holds the session's lock
+    and has checked that it takes registrations. A newcomer joins the queue while anyone is
+    waiting, even when a place is free: free places belong to the people waiting (see
+    fill_places_from_waiting_list). The email is an outbox row in the same transaction."""
+    someone_waiting = Registration.objects.filter(session_id=session.pk, status=RegistrationStatus.WAITLISTED).exists()
+    confirmed = not someone_waiting and _take_place(session.pk)
     now = timezone.now()
     try:
         registration = Registration.objects.create(
@@ -113,32 +124,45 @@ def _register(*, person: Person, session: Session, invitation: Invitation | None
     return registration
 
 
-def _promote_waitlisted(session_id: int) -> list[int]:
-    """Fills free places from the waiting list, first come first served. Returns promoted ids."""
-    promoted = []
-    while True:
-        candidate = (
-            Registration.objects.select_for_update(skip_locked=True)
-            .filter(session_id=session_id, status=RegistrationStatus.WAITLISTED)
-            .order_by("created_at", "id")
-            .first()
-        )
-        if candidate is None or not _take_place(session_id):
-            return promoted
-        Registration.objects.filter(pk=candidate.pk).update(
-            status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()
-        )
-        promoted.append(candidate.pk)
-        emails.send_promotion(registration_id=candidate.pk)
+def fill_places_from_waiting_list(*, session_id: int) -> list[int]:
+    """The one way a free place is given out, whatever freed or added it (a cancellation, an
+    organiser's removal, a capacity increase): to the people waiting, in queue order, as many
+    as there are free places. Only for a published session that has not started. Runs inside
+    the caller's transaction; locks the session's row. Each person promoted gets an outbox row for
+    the news and a calendar REQUEST, in this transaction. Returns the promoted registrations' ids, in queue order."""
+    session = _lock_session(session_id)
+    if session.status != SessionStatus.PUBLISHED or session.starts_at <= timezone.now():
+        return []
+    free = session.capacity - session.places_taken
+    if free <= 0:
+        return []
+    promoted = list(
+        Registration.objects.select_for_update()
+        .filter(session_id=session_id, status=RegistrationStatus.WAITLISTED)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:free]
+    )
+    if not promoted:
+        return []
+    Registration.objects.filter(pk__in=promoted).update(
+        status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()
+    )
+    # The CHECK constraint (places_taken <= capacity) would refuse an overbooking here.
+    Session.objects.filter(pk=session_id).update(places_taken=F("places_taken") + len(promoted))
+    for pk in promoted:
+        emails.send_promotion(registration_id=pk)
+    return promoted
 
 
 @transaction.atomic
-def cancel_registration(*, registration: Registration, actor=None) -> Registration:
-    """Cancels a confirmed or waitlisted place. A freed place goes to the first person on the
-    waiting list, who is emailed a calendar invite. After commit the person who cancelled gets
-    a confirmation (with METHOD:CANCEL for their calendar). `actor` is the organiser, if any."""
+def cancel_registration(*, registration: Registration, actor=None, reason: str = "") -> Registration:
+    """Cancels a confirmed or waitlisted place. A freed place goes to the waiting list
+    (fill_places_from_waiting_list), whose promoted people are emailed a calendar invite.
+    After commit the person gets a confirmation (with METHOD:CANCEL if they held a place) that
+    quotes `reason`, when an organiser gave one. `actor` is the organiser, if any."""
+    _lock_session(registration.session_id)
     registration = (
-        Registration.objects.select_for_update(of=("self",)).select_related("session").get(pk=registration.pk)
+        Registration.objects.select_for_update(of=("self",)).select_related("session", "person").get(pk=registration.pk)
     )
     if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED):
         raise ValidationError("This place has already been cancelled or the session has taken place.")
@@ -146,20 +170,63 @@ def cancel_registration(*, registration: Registration, actor=None) -> Registrati
     before = registration.status
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()
-    registration.save(update_fields=["status", "cancelled_at"])
+    registration.cancellation_reason = reason.strip()
+    registration.save(update_fields=["status", "cancelled_at", "cancellation_reason"])
     if held_a_place:
         _free_place(registration.session_id)
-        if registration.session.starts_at > timezone.now():
-            _promote_waitlisted(registration.session_id)
+        fill_places_from_waiting_list(session_id=registration.session_id)
     if actor is not None:
         audit.record(
             actor=actor,
             action="registration.cancel",
             obj=registration.session,
             before={"person": registration.person.email, "status": before},
-            after={"status": "cancelled"},
+            after={"status": "cancelled", "reason": registration.cancellation_reason},
         )
     emails.send_cancellation(registration_id=registration.pk, by_organiser=actor is not None)
+    return registration
+
+
+@transaction.atomic
+def offer_place(*, actor, registration: Registration) -> Registration:
+    """An organiser gives a place to a chosen person on the waiting list, ahead of the queue.
+    Every free place has already gone to the queue, so the session gains one place for them
+    (capacity + 1); refused when that would be more than the venue holds and the session has
+    no capacity override. Audit-logged; the person gets the news and a calendar REQUEST through the outbox."""
+    session = _lock_session(registration.session_id)
+    registration = Registration.objects.select_for_update(of=("self",)).select_related("person").get(pk=registration.pk)
+    if registration.status != RegistrationStatus.WAITLISTED:
+        raise ValidationError(f"{registration.person} is not on the waiting list")
+    problem = registration_problem(session)
+    if problem:
+        raise ValidationError(problem)
+    before_capacity = session.capacity
+    if session.places_taken >= session.capacity:
+        venue_capacity = session.venue.capacity if session.venue_id else None
+        if venue_capacity and session.capacity + 1 > venue_capacity and not session.capacity_override_reason:
+            raise ValidationError(
+                f"{session.venue} holds {venue_capacity} people and the session is full. To offer another place, "
+                "edit the session and raise its capacity with a reason for going over the venue’s capacity"
+            )
+        Session.objects.filter(pk=session.pk).update(capacity=F("capacity") + 1)
+        session.capacity += 1
+    _take_place(session.pk)
+    Registration.objects.filter(pk=registration.pk).update(
+        status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()
+    )
+    registration.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action="registration.offer_place",
+        obj=session,
+        before={
+            "person": registration.person.email,
+            "status": RegistrationStatus.WAITLISTED,
+            "capacity": before_capacity,
+        },
+        after={"status": RegistrationStatus.CONFIRMED, "capacity": session.capacity},
+    )
+    emails.send_promotion(registration_id=registration.pk)
     return registration
 
 
@@ -186,14 +253,15 @@ def registration_from_link(registration_id: int, token: str) -> Registration:
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation) -> Registration:
     """The invited person takes a place (or joins the waiting list) through their link."""
+    # One statement locks the invitation and its session's row (see _lock_session).
     invitation = (
-        Invitation.objects.select_for_update(of=("self",)).select_related("session", "person").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self", "session"))
+        .select_related("session", "person")
+        .get(pk=invitation.pk)
     )
-    if invitation.status != InvitationStatus.PENDING:
-        raise LinkError(
-            f"You have already {'accepted' if invitation.status == InvitationStatus.ACCEPTED else 'declined'} "
-            "this invitation."
-        )
+    # A decline can be changed to an accept while the invitation is open; an accept stands.
+    if invitation.status == InvitationStatus.ACCEPTED:
+        raise LinkError("You have already accepted this invitation.")
     problem = registration_problem(invitation.session)
     if problem:
         raise LinkError(problem)
@@ -322,12 +390,15 @@ def resend_invitation(*, actor, invitation: Invitation) -> Invitation:
 def update_session(*, actor, session: Session, details: scheduling.SessionDetails) -> Session:
     """Saves the edit; when the time, place or title of a published session changed (SEQUENCE
     went up), confirmed people are emailed a calendar REQUEST and waitlisted people a notice,
-    each saying what changed from what to what."""
+    each saying what changed from what to what. Places a raised capacity adds go to the
+    waiting list first (fill_places_from_waiting_list)."""
     with transaction.atomic():
-        before = Session.objects.select_related("venue").get(pk=session.pk)
+        before = Session.objects.select_related("venue").get(pk=_lock_session(session.pk).pk)
         session = scheduling.update_session(actor=actor, session=session, details=details)
         if session.sequence != before.sequence:
             emails.send_session_update(session=session, changes=emails.describe_changes(before, session))
+        if fill_places_from_waiting_list(session_id=session.pk):
+            session.refresh_from_db()
     return session
 
 
@@ -346,6 +417,46 @@ def cancel_session(*, actor, session: Session, reason: str) -> Session:
         session = scheduling.cancel_session(actor=actor, session=session, reason=reason)
         emails.send_session_cancelled(session=session)
     return session
+
+
+# The pilot decision governs the rollout ------------------------------------------------------
+
+
+STOP_CANCELLATION_REASON = "The programme will not go ahead to the rollout after the pilot evaluation."
+
+
+def published_rollout_sessions(programme) -> QuerySet[Session]:
+    return Session.objects.published().filter(phase__programme=programme, phase__kind=PhaseKind.ROLLOUT)
+
+
+def record_pilot_decision(
+    *, actor, programme, outcome: str, rationale: str, decided_on: datetime.date, rollout_sessions: str = ""
+):
+    """Records (or revises) the pilot decision. Under "stop" nothing in the rollout stays
+    bookable: every published rollout session is made a draft again (`rollout_sessions` =
+    "unpublish") or cancelled ("cancel": everyone registered is emailed the cancellation).
+    Refused, keyed `rollout_sessions`, when a stop would leave published rollout sessions and
+    no choice is given. Each change is audit-logged."""
+    with transaction.atomic():
+        stopping = outcome == PilotDecisionOutcome.STOP
+        published = list(published_rollout_sessions(programme).order_by("starts_at")) if stopping else []
+        if published and rollout_sessions not in StopRollout.values:
+            count = len(published)
+            raise ValidationError(
+                {
+                    "rollout_sessions": f"Choose what happens to the {count} published rollout "
+                    f"session{'' if count == 1 else 's'}"
+                }
+            )
+        decision = scheduling.record_pilot_decision(
+            actor=actor, programme=programme, outcome=outcome, rationale=rationale, decided_on=decided_on
+        )
+        for session in published:
+            if rollout_sessions == StopRollout.UNPUBLISH:
+                scheduling.unpublish_session(actor=actor, session=session)
+            else:
+                cancel_session(actor=actor, session=session, reason=STOP_CANCELLATION_REASON)
+    return decision
 
 
 # Access -------------------------------------------------------------------------------------
@@ -421,3 +532,106 @@ def ensure_person_account(*, email: str):
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     return user
+
+
+# People and leadership groups: organisers' edits, each with an audit entry --------------------
+# (Importing many people at once is attendees/imports.)
+
+PERSON_AUDIT_FIELDS = ["first_name", "last_name", "email", "job_title", "organisation", "groups"]
+
+
+def _email_taken_error(email: str, other: Person) -> ValidationError:
+    return ValidationError(
+        {"email": f"{email} is already the email address of {other.full_name}. Enter a different email address"}
+    )
+
+
+@transaction.atomic
+def update_person(
+    *,
+    actor,
+    person: Person,
+    first_name: str,
+    last_name: str,
+    email: str,
+    job_title: str,
+    organisation: Organisation | None,
+    groups: Iterable[LeadershipGroup],
+) -> Person:
+    """Saves an organiser's edit of a person. The email address is stored in lower case and
+    must not belong to anyone else, whatever its case."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    email = email.strip().lower()
+    other = Person.objects.filter(email=email).exclude(pk=person.pk).first()
+    if other is not None:
+        raise _email_taken_error(email, other)
+    before = audit.snapshot(person, PERSON_AUDIT_FIELDS)
+    person.first_name = first_name.strip()
+    person.last_name = last_name.strip()
+    person.email = email
+    person.job_title = job_title.strip()
+    person.organisation = organisation
+    person.full_clean(exclude=["calendar_token", "user"])
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # The same address was given to someone else a moment ago.
+        raise _email_taken_error(email, Person.objects.get(email=email)) from None
+    person.groups.set(list(groups))
+    old, new = audit.changed(before, audit.snapshot(person, PERSON_AUDIT_FIELDS))
+    if new:
+        audit.record(actor=actor, action="person.update", obj=person, before=old, after=new)
+    return person
+
+
+def _group_snapshot(group: LeadershipGroup) -> dict:
+    targets = GroupTarget.objects.filter(group=group).select_related("phase__programme") if group.pk else []
+    return {
+        "name": group.name,
+        "description": group.description,
+        **{f"target {target.phase}": target.target for target in targets},
+    }
+
+
+def _save_group(
+    *, actor, group: LeadershipGroup, before: dict, action: str, targets: Mapping[Phase, int | None]
+) -> LeadershipGroup:
+    """Saves the group and its targets; a phase whose target is None has none."""
+    group.full_clean(validate_unique=False)
+    if LeadershipGroup.objects.filter(name__iexact=group.name).exclude(pk=group.pk).exists():
+        raise ValidationError({"name": f"There is already a leadership group called {group.name}. Enter another name"})
+    group.save()
+    for phase, target in targets.items():
+        if target is None:
+            GroupTarget.objects.filter(group=group, phase=phase).delete()
+        elif target < 0:
+            raise ValidationError({f"target_{phase.pk}": "The target must be 0 or more"})
+        else:
+            GroupTarget.objects.update_or_create(group=group, phase=phase, defaults={"target": target})
+    after = _group_snapshot(group)
+    for key in before:  # a target that was removed
+        after.setdefault(key, None)
+    old, new = audit.changed(before, after)
+    if new:
+        audit.record(actor=actor, action=action, obj=group, before=old, after=new)
+    return group
+
+
+@transaction.atomic
+def create_group(*, actor, name: str, description: str, targets: Mapping[Phase, int | None]) -> LeadershipGroup:
+    """Adds a leadership group (names are unique whatever their case) with its targets per phase."""
+    group = LeadershipGroup(name=" ".join(name.split()), description=description.strip())
+    return _save_group(actor=actor, group=group, before={}, action="leadership_group.create", targets=targets)
+
+
+@transaction.atomic
+def update_group(
+    *, actor, group: LeadershipGroup, description: str, targets: Mapping[Phase, int | None]
+) -> LeadershipGroup:
+    """Changes a group's description and its target (prospective number) per phase. A phase
+    given None loses its target."""
+    group = LeadershipGroup.objects.select_for_update().get(pk=group.pk)
+    before = _group_snapshot(group)
+    group.description = description.strip()
+    return _save_group(actor=actor, group=group, before=before, action="leadership_group.update", targets=targets)

@@ -120,6 +120,15 @@ class NHSTimeField(forms.MultiValueField):
             raise forms.ValidationError(f"{label} must be a real time on the 24-hour clock", code="invalid") from None
 
 
+class PoundsField(forms.DecimalField):
+    """An amount of money as people write it: "250", "£99.50", "1,200" or "£1,200.50"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removeprefix("£").replace(",", "").strip()
+        return super().to_python(value)
+
+
 class ServiceErrorsMixin:
     """Puts a service's ValidationError on the form fields it names.
 

@@ -17,6 +17,7 @@ from evaluation import metrics
 from evaluation.data import Frames
 from evaluation.enums import METRICS_WITH_CI, Comparator, CriterionResultKind, CriterionScope, Judgement, Metric
 from evaluation.models import SuccessCriterion
+from summits import audit
 from summits.enums import PhaseKind
 from summits.models import Programme
 
@@ -43,8 +44,9 @@ UNITS = {
 
 
 @transaction.atomic
-def ensure_default_criteria(*, programme: Programme) -> int:
-    """Adds the suggested criteria a programme does not have yet. Returns how many were added."""
+def ensure_default_criteria(*, programme: Programme, actor=None) -> int:
+    """Adds the suggested criteria a programme does not have yet, with one audit entry naming
+    them. Returns how many were added."""
     existing = set(SuccessCriterion.objects.filter(programme=programme).values_list("metric", "phase", "scope"))
     new = [
         SuccessCriterion(
@@ -60,6 +62,13 @@ def ensure_default_criteria(*, programme: Programme) -> int:
         if (metric, PhaseKind.PILOT, scope) not in existing
     ]
     SuccessCriterion.objects.bulk_create(new)
+    if new:
+        audit.record(
+            actor=actor,
+            action="criterion.suggested_added",
+            obj=programme,
+            after={"criteria": [f"{c.name} {c.get_comparator_display()} {c.threshold}" for c in new]},
+        )
     return len(new)
 
 

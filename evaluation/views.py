@@ -142,7 +142,7 @@ def criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def criteria_defaults(request: HttpRequest) -> HttpResponse:
     programme = _programme(request)
-    added = criteria.ensure_default_criteria(programme=programme)
+    added = criteria.ensure_default_criteria(programme=programme, actor=request.user)
     messages.success(
         request, f"{added} suggested criteria added" if added else "The programme already has every suggested criterion"
     )

@@ -83,7 +83,7 @@ def _mentioning(queryset, fields: list[str], identifiers: list[str], *, also: Q 
     return queryset.annotate(**annotations).filter(condition).distinct()
 
 
-# A person's own fields in audit snapshots (attendees.people_services.PERSON_AUDIT_FIELDS).
+# A person's own fields in audit snapshots (attendees.services.PERSON_AUDIT_FIELDS).
 IDENTITY_FIELDS = {"first_name", "last_name", "email", "job_title"}
 
 

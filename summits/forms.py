@@ -3,10 +3,10 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from config.forms import NHSDateField, NHSTimeField, ServiceErrorsMixin, combine_local
+from config.forms import NHSDateField, NHSTimeField, PoundsField, ServiceErrorsMixin, combine_local
 from summits.enums import CostCategory, PhaseKind, PilotDecisionOutcome, Region, SessionStatus, Theme
 from summits.models import Facilitator, FocusArea, Phase, Session, Venue, session_code_validator
-from summits.services import SessionDetails
+from summits.services import PhaseWindow, SessionDetails
 
 DATE_ERRORS = {"required": "Enter the date of the session"}
 
@@ -169,6 +169,14 @@ class SessionForm(SessionTimesMixin, SessionPlaceMixin, ServiceErrorsMixin, form
             "max_value": "Capacity must be 10,000 or fewer",
         },
     )
+    capacity_override_reason = forms.CharField(
+        label="Reason for going over the venue’s capacity (if it is)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only needed when the capacity is more than the venue holds, for example "
+        "“the venue adds an overflow room”",
+    )
     facilitators = forms.ModelMultipleChoiceField(
         queryset=Facilitator.objects.order_by("name"), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -191,6 +199,7 @@ class SessionForm(SessionTimesMixin, SessionPlaceMixin, ServiceErrorsMixin, form
         "online_url",
         "region",
         "capacity",
+        "capacity_override_reason",
         "facilitators",
         "registration_opens_date",
         "registration_opens_time",
@@ -218,6 +227,7 @@ class SessionForm(SessionTimesMixin, SessionPlaceMixin, ServiceErrorsMixin, form
             online_url=data["online_url"],
             region=data["region"],
             capacity=data["capacity"],
+            capacity_override_reason=data["capacity_override_reason"],
             registration_opens_at=data["registration_opens_at"],
             registration_closes_at=data["registration_closes_at"],
             facilitators=list(data["facilitators"]),
@@ -238,6 +248,7 @@ class SessionForm(SessionTimesMixin, SessionPlaceMixin, ServiceErrorsMixin, form
             "online_url": session.online_url,
             "region": session.region,
             "capacity": session.capacity,
+            "capacity_override_reason": session.capacity_override_reason,
             "facilitators": list(session.facilitators.all()),
             "registration_opens_date": opens_date,
             "registration_opens_time": opens_time,
@@ -275,7 +286,7 @@ class CancelForm(ServiceErrorsMixin, forms.Form):
 class CostLineForm(ServiceErrorsMixin, forms.Form):
     category = forms.ChoiceField(choices=CostCategory.choices)
     description = forms.CharField(max_length=200, error_messages={"required": "Enter a description of the cost"})
-    amount = forms.DecimalField(
+    amount = PoundsField(
         label="Amount (£)",
         min_value=0,
         max_digits=10,
@@ -283,7 +294,7 @@ class CostLineForm(ServiceErrorsMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-10"}),
         error_messages={
             "required": "Enter the amount",
-            "invalid": "Enter the amount in pounds, like 250.00",
+            "invalid": "Enter the amount in pounds, like 250.00 or £1,200.50",
             "min_value": "The amount must be £0 or more",
             "max_decimal_places": "Enter the amount to the nearest penny",
             "max_digits": "The amount is too large",
@@ -350,6 +361,35 @@ class SessionFilterForm(forms.Form):
     )
 
 
+def _coming_months(count: int = 18) -> list[tuple[str, str]]:
+    first = timezone.localdate().replace(day=1)
+    months = []
+    for _ in range(count):
+        months.append((f"{first:%Y-%m}", f"{first:%B %Y}"))
+        first = (first + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+class PublicFilterForm(forms.Form):
+    """The public programme page's filters (GET). Every field is optional; bad values are ignored."""
+
+    theme = forms.ChoiceField(choices=[("", "Any theme"), *Theme.choices], required=False)
+    region = forms.ChoiceField(
+        choices=[("", "Any region"), *Region.choices],
+        required=False,
+        help_text="Sessions for the whole country are shown whatever the region",
+    )
+    month = forms.ChoiceField(choices=(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [("", "Any month"), *_coming_months()]
+
+    @property
+    def filters(self) -> dict:
+        return self.cleaned_data if self.is_valid() else {}
+
+
 class PhaseForm(ServiceErrorsMixin, forms.Form):
     starts_on = NHSDateField(label="Start date", error_messages={"required": "Enter the start date"})
     ends_on = NHSDateField(label="End date", error_messages={"required": "Enter the end date"})
@@ -366,3 +406,67 @@ class PhaseForm(ServiceErrorsMixin, forms.Form):
             "max_value": "The target must be 1,000,000 or fewer",
         },
     )
+
+
+def _phase_fields(kind: str, words: str) -> dict[str, forms.Field]:
+    return {
+        f"{kind}_starts_on": NHSDateField(
+            label=f"{words} start date", error_messages={"required": f"Enter the {words.lower()} start date"}
+        ),
+        f"{kind}_ends_on": NHSDateField(
+            label=f"{words} end date", error_messages={"required": f"Enter the {words.lower()} end date"}
+        ),
+        f"{kind}_target_attendees": forms.IntegerField(
+            label=f"{words} target number of attendees",
+            min_value=0,
+            max_value=1_000_000,
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-5"}),
+            error_messages={
+                "required": f"Enter the {words.lower()} target number of attendees",
+                "invalid": "The target must be a whole number, like 150",
+                "min_value": "The target must be 0 or more",
+                "max_value": "The target must be 1,000,000 or fewer",
+            },
+        ),
+    }
+
+
+class ProgrammeForm(ServiceErrorsMixin, forms.Form):
+    """A programme with its two phases, created or edited by organisers."""
+
+    name = forms.CharField(
+        max_length=200,
+        help_text="For example, Digital Leadership Workshops 2026/27",
+        error_messages={"required": "Enter the programme’s name"},
+    )
+    slug = forms.SlugField(
+        label="Short name for web addresses",
+        max_length=80,
+        help_text="Lower-case letters, numbers and hyphens, for example dlw-2026",
+        error_messages={
+            "required": "Enter a short name for web addresses, like dlw-2026",
+            "invalid": "Use only lower-case letters, numbers and hyphens, like dlw-2026",
+        },
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    locals().update(_phase_fields(PhaseKind.PILOT, "Pilot"))
+    locals().update(_phase_fields(PhaseKind.ROLLOUT, "Rollout"))
+
+    def phase_window(self, kind: str) -> PhaseWindow:
+        data = self.cleaned_data
+        return PhaseWindow(
+            starts_on=data[f"{kind}_starts_on"],
+            ends_on=data[f"{kind}_ends_on"],
+            target_attendees=data[f"{kind}_target_attendees"],
+        )
+
+    @classmethod
+    def initial_from(cls, programme) -> dict:
+        initial = {"name": programme.name, "slug": programme.slug, "description": programme.description}
+        for phase in programme.phases.all():
+            initial |= {
+                f"{phase.kind}_starts_on": phase.starts_on,
+                f"{phase.kind}_ends_on": phase.ends_on,
+                f"{phase.kind}_target_attendees": phase.target_attendees,
+            }
+        return initial

@@ -145,6 +145,8 @@ class Session(models.Model):
     online_url = models.URLField("online joining link", max_length=500, blank=True)
     region = models.CharField(max_length=40, choices=Region.choices, blank=True)
     capacity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    # Why the capacity may be more than the venue holds; required when it is.
+    capacity_override_reason = models.TextField(blank=True)
     # Confirmed places, kept by the attendees app with one conditional UPDATE per seat so
     # that capacity holds under simultaneous accepts (see attendees/services.py).
     places_taken = models.PositiveIntegerField(default=0, editable=False)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from summits.enums import PhaseKind, SessionStatus, Theme
@@ -18,9 +19,20 @@ def _with_card_details(sessions: QuerySet) -> QuerySet:
     return sessions.select_related("venue", "phase__programme").prefetch_related("focus_areas")
 
 
-def public_sessions(now: datetime.datetime | None = None) -> QuerySet:
-    """Published sessions that have not yet ended, soonest first, with places left."""
-    return _with_card_details(Session.objects.published().upcoming(now))
+def public_sessions(now: datetime.datetime | None = None, filters: dict | None = None) -> QuerySet:
+    """Published sessions that have not yet ended, soonest first, with places left; narrowed by
+    the public page's filters: theme, region (national sessions, with no region, are for every
+    region) and month. The same queries whatever the filters."""
+    sessions = Session.objects.published().upcoming(now)
+    filters = filters or {}
+    if filters.get("theme"):
+        sessions = sessions.filter(theme=filters["theme"])
+    if filters.get("region"):
+        sessions = sessions.filter(Q(region=filters["region"]) | Q(region=""))
+    if filters.get("month"):
+        start, end = month_bounds(*map(int, filters["month"].split("-")))
+        sessions = sessions.filter(starts_at__gte=start, starts_at__lt=end)
+    return _with_card_details(sessions)
 
 
 @dataclass
@@ -62,9 +74,22 @@ def current_programme(slug: str | None = None) -> Programme | None:
 
 
 def organiser_sessions(filters: dict | None = None) -> QuerySet:
-    """Every session (any status) for the organisers' list, filtered by the list's form."""
+    """Every session (any status) for the organisers' list, filtered by the list's form, each
+    with `waiting`: how many are on its waiting list (a subquery: the count stays in one query)."""
     filters = filters or {}
-    sessions = Session.objects.select_related("venue", "phase__programme").prefetch_related("focus_areas")
+    # `registrations` is the attendees app's reverse relation; named, not imported, so this
+    # app stays below attendees.
+    waiting = (
+        Session.objects.filter(pk=OuterRef("pk"), registrations__status="waitlisted")
+        .values("pk")
+        .annotate(n=Count("registrations"))
+        .values("n")
+    )
+    sessions = (
+        Session.objects.select_related("venue", "phase__programme")
+        .prefetch_related("focus_areas")
+        .annotate(waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), 0))
+    )
     if filters.get("programme"):
         sessions = sessions.filter(phase__programme=filters["programme"])
     if filters.get("phase"):

@@ -41,6 +41,7 @@ SESSION_AUDIT_FIELDS = [
     "online_url",
     "region",
     "capacity",
+    "capacity_override_reason",
     "registration_opens_at",
     "registration_closes_at",
     "facilitators",
@@ -72,6 +73,8 @@ class SessionDetails:
     registration_opens_at: datetime.datetime | None = None
     registration_closes_at: datetime.datetime | None = None
     facilitators: Sequence[Facilitator] = field(default_factory=tuple)
+    # Required when the capacity is more than the venue holds.
+    capacity_override_reason: str = ""
 
     @classmethod
     def from_session(cls, session: Session, **changes) -> "SessionDetails":
@@ -116,8 +119,18 @@ def check_session_rules(details: SessionDetails, *, exclude: Session | None = No
             f"The session must take place within the {phase.get_kind_display().lower()} phase, "
             f"{date_format(phase.starts_on, 'j F Y')} to {date_format(phase.ends_on, 'j F Y')}",
         )
+    # Only a new or changed start is checked: editing the summary of a session that has
+    # happened is fine; moving anything into the past is not.
+    if (exclude is None or details.starts_at != exclude.starts_at) and details.starts_at <= timezone.now():
+        add("starts_at", "The session must start in the future")
     if details.capacity is None or details.capacity < 1:
         add("capacity", "Capacity must be at least 1")
+    elif over_venue_capacity(details) and not details.capacity_override_reason.strip():
+        add(
+            "capacity",
+            f"{details.venue} holds {details.venue.capacity} people. Enter a capacity of "
+            f"{details.venue.capacity} or fewer, or give the reason for going over the venue’s capacity",
+        )
     if details.registration_closes_at and details.registration_closes_at > details.starts_at:
         add("registration_closes_at", "Registration must close no later than the start of the session")
     if details.registration_opens_at and details.registration_opens_at >= (
@@ -169,10 +182,16 @@ def check_session_rules(details: SessionDetails, *, exclude: Session | None = No
         raise ValidationError(errors)
 
 
+def over_venue_capacity(details: SessionDetails) -> bool:
+    return bool(details.venue and details.venue.capacity and details.capacity > details.venue.capacity)
+
+
 def _apply(session: Session, details: SessionDetails) -> None:
     for f in fields(SessionDetails):
         if f.name not in ("focus_areas", "facilitators"):
             setattr(session, f.name, getattr(details, f.name))
+    # An override is kept only while it is needed, so a later raise asks again.
+    session.capacity_override_reason = details.capacity_override_reason.strip() if over_venue_capacity(details) else ""
 
 
 def _save_with_unique_code(session: Session) -> None:
@@ -307,6 +326,22 @@ def publish_session(*, actor, session: Session) -> Session:
 
 
 @transaction.atomic
+def unpublish_session(*, actor, session: Session) -> Session:
+    """Makes a published session a draft again: off the public page and the feeds, and closed
+    to registration. People who hold places keep them and are not told (the session may be
+    published again)."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.PUBLISHED:
+        raise ValidationError("Only a published session can be made a draft again")
+    session.status = SessionStatus.DRAFT
+    session.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor, action="session.unpublish", obj=session, before={"status": "published"}, after={"status": "draft"}
+    )
+    return session
+
+
+@transaction.atomic
 def cancel_session(*, actor, session: Session, reason: str) -> Session:
     """Cancels without deleting: the session keeps its history, shows as cancelled, and its
     calendar event is cancelled (same UID, SEQUENCE + 1)."""
@@ -420,7 +455,8 @@ def record_pilot_decision(
     )
     after = audit.snapshot(decision, ["outcome", "rationale", "decided_on", "decided_by"])
     old, new = audit.changed(before, after)
-    audit.record(actor=actor, action="pilot_decision.record", obj=decision, before=old, after=new)
+    action = "pilot_decision.change" if existing and existing.outcome != outcome else "pilot_decision.record"
+    audit.record(actor=actor, action=action, obj=decision, before=old, after=new)
     return decision
 
 
@@ -460,18 +496,9 @@ def grant_staff_role(*, email: str, role: str, actor=None) -> tuple[object, bool
     return user, True
 
 
-@transaction.atomic
-def update_phase(
-    *, actor, phase: Phase, starts_on: datetime.date, ends_on: datetime.date, target_attendees: int
-) -> Phase:
-    """Changes a phase's dates or target. Refused if a session (not cancelled) would fall outside."""
-    phase = Phase.objects.select_for_update().get(pk=phase.pk)
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The end date must be the same as or after the start date"})
-    if target_attendees < 0:
-        raise ValidationError({"target_attendees": "The target must be 0 or more"})
+def _sessions_outside(phase: Phase, starts_on: datetime.date, ends_on: datetime.date) -> list[str]:
     tz = timezone.get_default_timezone()
-    outside = [
+    return [
         session.code
         for session in phase.sessions.not_cancelled().order_by("starts_at")
         if not (
@@ -479,14 +506,135 @@ def update_phase(
             and timezone.localtime(session.ends_at, tz).date() <= ends_on
         )
     ]
+
+
+def _check_phase_window(
+    phase: Phase, starts_on: datetime.date, ends_on: datetime.date, target_attendees: int, *, prefix: str = ""
+) -> dict[str, list[str]]:
+    """One phase's own rules, as errors keyed by (prefixed) field."""
+    errors: dict[str, list[str]] = {}
+    if ends_on < starts_on:
+        errors[f"{prefix}ends_on"] = ["The end date must be the same as or after the start date"]
+    if target_attendees < 0:
+        errors[f"{prefix}target_attendees"] = ["The target must be 0 or more"]
+    outside = _sessions_outside(phase, starts_on, ends_on) if phase.pk else []
     if outside:
-        raise ValidationError(
-            {"starts_on": f"These sessions would fall outside the new dates: {', '.join(outside)}. Move them first"}
-        )
-    before = audit.snapshot(phase, ["starts_on", "ends_on", "target_attendees"])
+        errors[f"{prefix}starts_on"] = [
+            f"These sessions would fall outside the new dates: {', '.join(outside)}. Move them first"
+        ]
+    return errors
+
+
+def _overlap_message(other_kind: str, starts_on: datetime.date, ends_on: datetime.date) -> str:
+    return (
+        f"The dates overlap the {other_kind} phase ({date_format(starts_on, 'j F Y')} to "
+        f"{date_format(ends_on, 'j F Y')}). Phases of one programme cannot overlap"
+    )
+
+
+def _save_phase(*, actor, phase: Phase, starts_on, ends_on, target_attendees) -> Phase:
+    creating = phase.pk is None
+    before = {} if creating else audit.snapshot(phase, PHASE_FIELDS)
     phase.starts_on, phase.ends_on, phase.target_attendees = starts_on, ends_on, target_attendees
-    phase.save(update_fields=["starts_on", "ends_on", "target_attendees"])
-    old, new = audit.changed(before, audit.snapshot(phase, ["starts_on", "ends_on", "target_attendees"]))
+    phase.save()
+    old, new = audit.changed(before, audit.snapshot(phase, PHASE_FIELDS))
     if new:
-        audit.record(actor=actor, action="phase.update", obj=phase, before=old, after=new)
+        action = "phase.create" if creating else "phase.update"
+        audit.record(actor=actor, action=action, obj=phase, before=old, after=new)
     return phase
+
+
+PHASE_FIELDS = ["starts_on", "ends_on", "target_attendees"]
+
+
+@transaction.atomic
+def update_phase(
+    *, actor, phase: Phase, starts_on: datetime.date, ends_on: datetime.date, target_attendees: int
+) -> Phase:
+    """Changes a phase's dates or target. Refused if a session (not cancelled) would fall
+    outside, or the dates would overlap another phase of the programme."""
+    phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    errors = _check_phase_window(phase, starts_on, ends_on, target_attendees)
+    if ends_on >= starts_on:
+        other = (
+            Phase.objects.filter(programme_id=phase.programme_id, starts_on__lte=ends_on, ends_on__gte=starts_on)
+            .exclude(pk=phase.pk)
+            .first()
+        )
+        if other is not None:
+            errors.setdefault("starts_on", []).append(
+                _overlap_message(other.get_kind_display().lower(), other.starts_on, other.ends_on)
+            )
+    if errors:
+        raise ValidationError(errors)
+    return _save_phase(
+        actor=actor, phase=phase, starts_on=starts_on, ends_on=ends_on, target_attendees=target_attendees
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PhaseWindow:
+    starts_on: datetime.date
+    ends_on: datetime.date
+    target_attendees: int = 0
+
+
+PROGRAMME_FIELDS = ["name", "slug", "description"]
+
+
+@transaction.atomic
+def save_programme(
+    *,
+    actor,
+    programme: Programme | None = None,
+    name: str,
+    slug: str,
+    description: str = "",
+    pilot: PhaseWindow,
+    rollout: PhaseWindow,
+) -> Programme:
+    """Creates a programme with its pilot and rollout phases, or changes them. The pilot comes
+    first and the phases do not overlap (the pilot is evaluated before the rollout opens);
+    a phase cannot shrink past its sessions. Errors are keyed `name`, `slug`, `pilot_…` and
+    `rollout_…`. Audit-logged: the programme and each phase that changed."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk) if programme and programme.pk else None
+    phases = {p.kind: p for p in programme.phases.select_for_update()} if programme else {}
+    errors: dict[str, list[str]] = {}
+    name, slug = name.strip(), slug.strip()
+    if not name:
+        errors["name"] = ["Enter the programme’s name"]
+    if not slug:
+        errors["slug"] = ["Enter a short name for web addresses, like dlw-2026"]
+    elif Programme.objects.filter(slug=slug).exclude(pk=programme.pk if programme else None).exists():
+        errors["slug"] = [f"Another programme already uses “{slug}”. Enter a different short name"]
+    windows = {PhaseKind.PILOT: pilot, PhaseKind.ROLLOUT: rollout}
+    for kind, window in windows.items():
+        phase = phases.get(kind) or Phase(kind=kind)
+        errors |= _check_phase_window(
+            phase, window.starts_on, window.ends_on, window.target_attendees, prefix=f"{kind}_"
+        )
+    if rollout.starts_on <= pilot.ends_on:
+        errors.setdefault("rollout_starts_on", []).append(
+            f"The rollout phase must start after the pilot phase ends ({date_format(pilot.ends_on, 'j F Y')}). "
+            "Phases of one programme cannot overlap"
+        )
+    if errors:
+        raise ValidationError(errors)
+    creating = programme is None
+    before = {} if creating else audit.snapshot(programme, PROGRAMME_FIELDS)
+    programme = programme or Programme()
+    programme.name, programme.slug, programme.description = name, slug, description.strip()
+    programme.save()
+    old, new = audit.changed(before, audit.snapshot(programme, PROGRAMME_FIELDS))
+    if new:
+        action = "programme.create" if creating else "programme.update"
+        audit.record(actor=actor, action=action, obj=programme, before=old, after=new)
+    for kind, window in windows.items():
+        _save_phase(
+            actor=actor,
+            phase=phases.get(kind) or Phase(programme=programme, kind=kind),
+            starts_on=window.starts_on,
+            ends_on=window.ends_on,
+            target_attendees=window.target_attendees,
+        )
+    return programme

@@ -31,7 +31,8 @@ urlpatterns = [
     path("organise/venues/", views.VenueListView.as_view(), name="venue-list"),
     path("organise/venues/new/", views.VenueCreateView.as_view(), name="venue-create"),
     path("organise/venues/<int:pk>/edit/", views.VenueUpdateView.as_view(), name="venue-edit"),
+    path("organise/programmes/new/", views.ProgrammeFormView.as_view(), name="programme-create"),
+    path("organise/programmes/<slug:slug>/edit/", views.ProgrammeFormView.as_view(), name="programme-edit"),
     path("organise/phases/<int:pk>/edit/", views.PhaseUpdateView.as_view(), name="phase-edit"),
-    path("organise/pilot-decision/", views.PilotDecisionView.as_view(), name="pilot-decision"),
     path("organise/audit/", views.AuditLogView.as_view(), name="audit-log"),
 ]

@@ -9,21 +9,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView, TemplateView
 
 from summits import calendar, queries, services
+from summits.enums import PhaseKind
 from summits.forms import (
     CostLineForm,
     DuplicateForm,
     FacilitatorForm,
     PhaseForm,
-    PilotDecisionForm,
+    ProgrammeForm,
+    PublicFilterForm,
     SessionFilterForm,
     SessionForm,
     VenueForm,
 )
-from summits.models import CostLine, Facilitator, Phase, Session, Venue
+from summits.models import CostLine, Facilitator, Phase, Programme, Session, Venue
 
 MANAGE = "summits.manage_programme"
 
@@ -47,11 +49,17 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def programme(request: HttpRequest) -> HttpResponse:
-    sessions = list(queries.public_sessions())
+    form = PublicFilterForm(request.GET or None)
+    sessions = list(queries.public_sessions(filters=form.filters))
     return render(
         request,
         "summits/programme.html",
-        {"months": queries.group_by_month(sessions), "programme": queries.current_programme()},
+        {
+            "months": queries.group_by_month(sessions),
+            "programme": queries.current_programme(),
+            "form": form,
+            "filtered": any(form.filters.values()),
+        },
     )
 
 
@@ -254,12 +262,32 @@ def cost_line_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organiser_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cost_line_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks to confirm, then removes the cost line (recorded in the audit log)."""
     line = get_object_or_404(CostLine.objects.select_related("session"), pk=pk)
-    services.remove_cost_line(actor=request.user, cost_line=line)
-    messages.success(request, f"Cost line “{line.description}” removed")
-    return redirect(reverse("summits:session-detail", kwargs={"pk": line.session_id}) + "#costs")
+    back_url = reverse("summits:session-detail", kwargs={"pk": line.session_id}) + "#costs"
+    if request.method == "POST":
+        services.remove_cost_line(actor=request.user, cost_line=line)
+        messages.success(request, f"Cost line “{line.description}” removed")
+        return redirect(back_url)
+    return render(
+        request,
+        "confirm.html",
+        {
+            "heading": f"Remove the cost line “{line.description}”",
+            "caption": str(line.session),
+            "consequences": [
+                f"The cost line “{line.description}” ({line.get_category_display()}, £{line.amount:,}) is removed "
+                f"from {line.session.code}, and the session’s and the programme’s total costs go down by that much.",
+                "Cost per attendee in the outcome reports changes with it.",
+                "The audit log keeps a record of the line and who removed it. Nobody is emailed.",
+            ],
+            "button": "Remove the cost line",
+            "warning": True,
+            "back_url": back_url,
+        },
+    )
 
 
 # Organisers: facilitators and venues --------------------------------------------------
@@ -387,41 +415,43 @@ class PhaseUpdateView(OrganiserRequiredMixin, View):
         return self.render_form(form, phase)
 
 
-class PilotDecisionView(OrganiserRequiredMixin, View):
-    template_name = "summits/pilot_decision.html"
+class ProgrammeFormView(OrganiserRequiredMixin, View):
+    """Create a programme with its pilot and rollout phases, or edit them."""
 
-    def context(self, programme, form):
-        decision = getattr(programme, "pilot_decision", None) if programme else None
-        return {"programme": programme, "decision": decision, "form": form}
+    template_name = "summits/programme_form.html"
 
-    def get_programme(self):
-        programme = queries.current_programme(self.request.GET.get("programme"))
-        if programme is None:
-            raise Http404("There is no programme yet")
-        return programme
+    def get_programme(self, slug: str | None) -> Programme | None:
+        return get_object_or_404(Programme.objects.prefetch_related("phases"), slug=slug) if slug else None
 
-    def get(self, request):
-        programme = self.get_programme()
-        decision = getattr(programme, "pilot_decision", None)
-        initial = (
-            {"outcome": decision.outcome, "rationale": decision.rationale, "decided_on": decision.decided_on}
-            if decision
-            else {"decided_on": timezone.localdate()}
-        )
-        return render(request, self.template_name, self.context(programme, PilotDecisionForm(initial=initial)))
+    def render_form(self, form, programme):
+        return render(self.request, self.template_name, {"form": form, "programme": programme})
 
-    def post(self, request):
-        programme = self.get_programme()
-        form = PilotDecisionForm(request.POST)
+    def get(self, request, slug: str | None = None):
+        programme = self.get_programme(slug)
+        initial = ProgrammeForm.initial_from(programme) if programme else {}
+        return self.render_form(ProgrammeForm(initial=initial), programme)
+
+    def post(self, request, slug: str | None = None):
+        programme = self.get_programme(slug)
+        form = ProgrammeForm(request.POST)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                decision = services.record_pilot_decision(actor=request.user, programme=programme, **form.cleaned_data)
+                saved = services.save_programme(
+                    actor=request.user,
+                    programme=programme,
+                    name=data["name"],
+                    slug=data["slug"],
+                    description=data["description"],
+                    pilot=form.phase_window(PhaseKind.PILOT),
+                    rollout=form.phase_window(PhaseKind.ROLLOUT),
+                )
             except ValidationError as error:
                 form.add_service_error(error)
             else:
-                messages.success(request, f"Pilot decision recorded: {decision.get_outcome_display()}")
-                return redirect(reverse("summits:pilot-decision") + f"?programme={programme.slug}")
-        return render(request, self.template_name, self.context(programme, form))
+                messages.success(request, f"Programme “{saved.name}” saved")
+                return redirect(reverse("summits:dashboard") + f"?programme={saved.slug}")
+        return self.render_form(form, programme)
 
 
 class AuditLogView(OrganiserRequiredMixin, ListView):
@@ -432,6 +462,7 @@ class AuditLogView(OrganiserRequiredMixin, ListView):
     object_types = [
         ("", "Everything"),
         ("session", "Sessions"),
+        ("programme", "Programmes"),
         ("phase", "Phases"),
         ("venue", "Venues"),
         ("facilitator", "Facilitators"),

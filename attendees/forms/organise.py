@@ -66,3 +66,13 @@ class InvitePersonForm(ServiceErrorsMixin, forms.Form):
 
 class CheckInSearchForm(forms.Form):
     q = forms.CharField(label="Search by name", required=False, max_length=100)
+
+
+class CancelPlaceForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="The person is told this reason in their email",
+        error_messages={"required": "Enter the reason: the person is told it"},
+    )

@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from attendees.enums import OrganisationType
-from attendees.imports.reading import SourceRow
 from attendees.models import LeadershipGroup, Organisation, Person
+from config.imports import RowError, SourceRow
 from summits.enums import Region
 
 GROUP_SEPARATOR = ";"
@@ -37,15 +37,6 @@ MAX_LENGTHS = {
     "job_title": ("job title", Person._meta.get_field("job_title").max_length),
     "organisation": ("organisation", Organisation._meta.get_field("name").max_length),
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"Row {self.row}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -171,7 +162,7 @@ def _check_row(
     source: SourceRow, groups_by_name: dict[str, LeadershipGroup]
 ) -> tuple[PersonRow | None, list[str], str | None]:
     """The cleaned row (None if it has problems), its problems, and its email if that is valid."""
-    values = source.values
+    values = {column: value or "" for column, value in source.values.items()}
     problems = []
     email, problem = _check_email(values["email"])
     if problem:
@@ -311,6 +302,11 @@ def check(rows: list[SourceRow]) -> ImportPlan:
     plan.organisation_ids = existing_organisations(keys)
     plan.new_organisations = [key for key in keys if key.match not in plan.organisation_ids]
     people, memberships = _existing_people([person.email for person in good])
+    # An optional column the file leaves out is not compared: existing people keep their values.
+    present = {column for column, value in rows[0].values.items() if value is not None} if rows else set()
+    compared = [("first_name", "First name"), ("last_name", "Last name")]
+    if "job_title" in present:
+        compared.append(("job_title", "Job title"))
 
     for row in good:
         existing = people.get(row.email)
@@ -319,14 +315,16 @@ def check(rows: list[SourceRow]) -> ImportPlan:
             continue
         changes = [
             FieldChange(label, getattr(existing, name), getattr(row, name))
-            for name, label in (("first_name", "First name"), ("last_name", "Last name"), ("job_title", "Job title"))
+            for name, label in compared
             if getattr(existing, name) != getattr(row, name)
         ]
         organisation_id = plan.organisation_ids.get(row.organisation.match) if row.organisation else None
-        if existing.organisation_id != organisation_id or (row.organisation and organisation_id is None):
+        if "organisation" in present and (
+            existing.organisation_id != organisation_id or (row.organisation and organisation_id is None)
+        ):
             changes.append(FieldChange("Organisation", existing.organisation, str(row.organisation or "")))
         before_groups = memberships[existing.pk]
-        after_groups = {group.pk for group in row.groups}
+        after_groups = {group.pk for group in row.groups} if "leadership_groups" in present else before_groups
         if before_groups != after_groups:
             changes.append(
                 FieldChange(

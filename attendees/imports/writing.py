@@ -13,19 +13,11 @@ from attendees.imports.checking import (
     chunks,
     existing_organisations,
 )
-from attendees.imports.reading import ImportFileError
 from attendees.models import Organisation, Person
+from config.imports import ImportFileError, ImportRejected
 from summits import audit
 
 WRITE_BATCH = 1000
-
-
-class ImportRejected(Exception):
-    """apply() found bad rows (or the database changed since the check) and wrote nothing."""
-
-    def __init__(self, plan: ImportPlan):
-        super().__init__(f"{plan.bad_row_count} bad rows: nothing was imported")
-        self.plan = plan
 
 
 def _organisation_ids(plan: ImportPlan) -> dict[tuple[str, str], int]:

@@ -134,6 +134,16 @@ def attendee_list(session: Session) -> list[Registration]:
     return places + waitlist
 
 
+def first_waiting(session: Session) -> Registration | None:
+    """The person a freed place would go to: the first on the waiting list."""
+    return (
+        Registration.objects.filter(session=session, status=RegistrationStatus.WAITLISTED)
+        .select_related("person")
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
 # Check-in ---------------------------------------------------------------------------------
 
 
@@ -188,9 +198,10 @@ class PhaseReach:
 
 def programme_reach(programme: Programme) -> list[PhaseReach]:
     """Per phase and leadership group: target, people invited, people registered (confirmed,
-    attended or no-show), people who attended. People are counted once per group and phase
-    however many sessions they were invited to; the total counts each person once even when
-    they are in several groups. Seven queries whatever the numbers of groups and people."""
+    attended or no-show, on a session that is not cancelled), people who attended. People are
+    counted once per group and phase however many sessions they were invited to; the total
+    counts each person once even when they are in several groups. Seven queries whatever the
+    numbers of groups and people."""
     phases = list(programme.phases.order_by("starts_on"))
     groups = list(LeadershipGroup.objects.order_by("name"))
     targets = {
@@ -200,7 +211,12 @@ def programme_reach(programme: Programme) -> list[PhaseReach]:
     invitations = Invitation.objects.filter(session__phase__programme=programme)
     registrations = Registration.objects.filter(session__phase__programme=programme)
     people = {
-        "registered": Count("person", filter=Q(status__in=HOLDS_A_PLACE), distinct=True),
+        # A place on a cancelled session is not a registration that reaches anyone.
+        "registered": Count(
+            "person",
+            filter=Q(status__in=HOLDS_A_PLACE) & ~Q(session__status=SessionStatus.CANCELLED),
+            distinct=True,
+        ),
         "attended": Count("person", filter=Q(status=RegistrationStatus.ATTENDED), distinct=True),
     }
     invited_by_group = {
@@ -241,3 +257,16 @@ def programme_reach(programme: Programme) -> list[PhaseReach]:
         )
         reach.append(PhaseReach(phase=phase, rows=rows, total=total))
     return reach
+
+
+def rollout_sessions_to_stop(programme) -> list[Session]:
+    """The programme's published rollout sessions, each with `confirmed` and `waiting` counts:
+    what a "stop" pilot decision would take down. One query."""
+    return list(
+        services.published_rollout_sessions(programme)
+        .annotate(
+            confirmed=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
+            waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
+        )
+        .order_by("starts_at", "code")
+    )

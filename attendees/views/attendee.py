@@ -80,10 +80,9 @@ def _invitation(pk: int, token: str) -> Invitation:
 def _invitation_gone(invitation: Invitation) -> str | None:
     """Why an invitation can no longer be answered, or None."""
     session = invitation.session
+    # A declined invitation stays open: the person may change their mind and accept.
     if invitation.status == InvitationStatus.ACCEPTED:
         return "You have already accepted this invitation."
-    if invitation.status == InvitationStatus.DECLINED:
-        return "You have already declined this invitation."
     if session.status == SessionStatus.CANCELLED:
         return "This session has been cancelled."
     if timezone.now() >= session.effective_registration_closes_at:
@@ -159,6 +158,8 @@ def invitation_accepted(request: HttpRequest, pk: int, token: str) -> HttpRespon
 def invitation_decline(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """The Decline link from the email asks to confirm; the button on the page posts here."""
     invitation = _open_invitation(pk, token)
+    if invitation.status == InvitationStatus.DECLINED:
+        return redirect("attendees:invitation-declined", pk=pk, token=token)
     if request.method != "POST":
         return render(
             request,
@@ -178,7 +179,11 @@ def invitation_declined(request: HttpRequest, pk: int, token: str) -> HttpRespon
     invitation = _invitation(pk, token)
     if invitation.status != InvitationStatus.DECLINED:
         return redirect("attendees:invitation", pk=pk, token=token)
-    return render(request, "attendees/attendee/invitation_declined.html", {"session": invitation.session})
+    return render(
+        request,
+        "attendees/attendee/invitation_declined.html",
+        {"session": invitation.session, "invitation": invitation, "still_open": _invitation_gone(invitation) is None},
+    )
 
 
 # Cancelling a place -------------------------------------------------------------------------
@@ -307,9 +312,28 @@ def my_registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def person_feed_reset(request: HttpRequest) -> HttpResponse:
-    services.reset_calendar_token(person=_own_person(request))
+    """Asks to confirm, then gives the person a new feed address."""
+    person = _own_person(request)
+    if request.method == "GET":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "heading": "Get a new calendar feed address",
+                "consequences": [
+                    "Your calendar feed gets a new secret address. The old address stops working at once.",
+                    "Calendars subscribed to the old address stop getting your workshops: subscribe again with "
+                    "the new address shown on My sessions.",
+                    "Your places on workshops do not change, and nobody is emailed.",
+                ],
+                "button": "Get a new address",
+                "warning": True,
+                "back_url": reverse("attendees:my-sessions") + "#calendar-feed",
+            },
+        )
+    services.reset_calendar_token(person=person)
     messages.success(
         request, "Your calendar feed has a new address. The old one no longer works: subscribe again with the new one"
     )

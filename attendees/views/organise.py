@@ -12,11 +12,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import TemplateView
 
 from attendees import attendance, services
-from attendees.forms.organise import CheckInSearchForm, InviteGroupsForm, InvitePersonForm
+from attendees.enums import RegistrationStatus
+from attendees.forms.organise import CancelPlaceForm, CheckInSearchForm, InviteGroupsForm, InvitePersonForm
 from attendees.models import Invitation, Registration
 from attendees.queries import organise as queries
 from attendees.queries.messages import EmailCounts, messages_of
@@ -158,17 +159,93 @@ def session_registrations_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@organiser_only
-@require_POST
-def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = get_object_or_404(Registration.objects.select_related("person", "session"), pk=pk)
-    try:
-        services.cancel_registration(registration=registration, actor=request.user)
-    except ValidationError as error:
-        _add_messages(request, error)
-    else:
-        messages.success(request, f"{registration.person}’s place on {registration.session.code} cancelled")
-    return redirect("attendees:session-registrations", pk=registration.session_id)
+class RegistrationCancelView(OrganiserRequiredMixin, View):
+    """Confirm before cancelling someone's place or removing them from the waiting list: the
+    page says what will happen and who is emailed, and asks for the reason they are told."""
+
+    template_name = "attendees/organise/registration_cancel.html"
+
+    def get_registration(self, pk: int) -> Registration:
+        return get_object_or_404(
+            Registration.objects.select_related("person", "session__venue"),
+            pk=pk,
+            status__in=(RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
+        )
+
+    def render_form(self, registration, form):
+        waitlisted = registration.status == RegistrationStatus.WAITLISTED
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "registration": registration,
+                "session": registration.session,
+                "person": registration.person,
+                "waitlisted": waitlisted,
+                "next_waiting": None if waitlisted else queries.first_waiting(registration.session),
+                "form": form,
+            },
+        )
+
+    def get(self, request, pk: int):
+        return self.render_form(self.get_registration(pk), CancelPlaceForm())
+
+    def post(self, request, pk: int):
+        registration = self.get_registration(pk)
+        form = CancelPlaceForm(request.POST)
+        if form.is_valid():
+            try:
+                services.cancel_registration(
+                    registration=registration, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                if registration.status == RegistrationStatus.WAITLISTED:
+                    done = f"{registration.person} removed from the waiting list for {registration.session.code}"
+                else:
+                    done = f"{registration.person}’s place on {registration.session.code} cancelled"
+                messages.success(request, f"{done}. They have been emailed your reason")
+                return redirect("attendees:session-registrations", pk=registration.session_id)
+        return self.render_form(registration, form)
+
+
+class RegistrationOfferView(OrganiserRequiredMixin, View):
+    """Confirm before giving a chosen person on the waiting list a place ahead of the queue."""
+
+    template_name = "attendees/organise/registration_offer.html"
+
+    def get_registration(self, pk: int) -> Registration:
+        return get_object_or_404(
+            Registration.objects.select_related("person", "session__venue"), pk=pk, status=RegistrationStatus.WAITLISTED
+        )
+
+    def render_page(self, registration, problem=None):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "registration": registration,
+                "session": registration.session,
+                "person": registration.person,
+                "position": services.waitlist_position(registration),
+                "problem": problem,
+            },
+        )
+
+    def get(self, request, pk: int):
+        return self.render_page(self.get_registration(pk))
+
+    def post(self, request, pk: int):
+        registration = self.get_registration(pk)
+        try:
+            services.offer_place(actor=request.user, registration=registration)
+        except ValidationError as error:
+            return self.render_page(registration, problem=" ".join(error.messages))
+        messages.success(
+            request, f"{registration.person} has a place on {registration.session.code} and has been emailed"
+        )
+        return redirect("attendees:session-registrations", pk=registration.session_id)
 
 
 # Check-in ---------------------------------------------------------------------------------
@@ -240,9 +317,30 @@ def check_in_undo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organiser_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attendance_finalise(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(Session, pk=pk)
+    """Asks to confirm, then marks everyone not checked in as did not attend."""
+    session = _session_or_404(pk)
+    if request.method == "GET":
+        unmarked = queries.attendance_counts(session)["unmarked"]
+        people = f"{unmarked} {'person' if unmarked == 1 else 'people'}"
+        return render(
+            request,
+            "confirm.html",
+            {
+                "heading": "Finalise attendance",
+                "caption": str(session),
+                "consequences": [
+                    f"The {people} with a place who are not checked in will be marked as did not attend.",
+                    "Everyone checked in is emailed the post-session survey when the survey emails next go out; "
+                    "people marked as did not attend are not.",
+                    "You can still correct anyone’s attendance afterwards on the check-in page.",
+                ],
+                "button": "Finalise attendance",
+                "warning": False,
+                "back_url": reverse("attendees:check-in", kwargs={"pk": pk}),
+            },
+        )
     try:
         no_shows = attendance.finalise_attendance(actor=request.user, session=session)
     except ValidationError as error:
@@ -275,7 +373,8 @@ urlpatterns = [
     path("organise/invitations/<int:pk>/resend/", invitation_resend, name="invitation-resend"),
     path("organise/sessions/<int:pk>/registrations/", SessionRegistrationsView.as_view(), name="session-registrations"),
     path("organise/sessions/<int:pk>/registrations.csv", session_registrations_csv, name="session-registrations-csv"),
-    path("organise/registrations/<int:pk>/cancel/", registration_cancel, name="registration-cancel"),
+    path("organise/registrations/<int:pk>/cancel/", RegistrationCancelView.as_view(), name="registration-cancel"),
+    path("organise/registrations/<int:pk>/offer/", RegistrationOfferView.as_view(), name="registration-offer"),
     path("organise/sessions/<int:pk>/check-in/", CheckInView.as_view(), name="check-in"),
     path("organise/sessions/<int:pk>/check-in/mark/", check_in_mark, name="check-in-mark"),
     path("organise/registrations/<int:pk>/undo-check-in/", check_in_undo, name="check-in-undo"),

@@ -1,9 +1,6 @@
 """Organisers' pages for people, their leadership groups, and importing people from a file."""
 
-import secrets
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,11 +8,12 @@ from django.urls import path
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from attendees import imports, people_services
+from attendees import imports, services
 from attendees.enums import InvitationStatus, OrganisationType, RegistrationStatus
 from attendees.forms.people import GroupForm, PeopleFilterForm, PeopleImportForm, PersonForm
 from attendees.models import LeadershipGroup, Person
 from attendees.queries import people as queries
+from config.imports import ImportPreviewView, ImportUploadView
 from summits.enums import Region
 from summits.queries import audit_entries
 from summits.views import OrganiserRequiredMixin
@@ -32,8 +30,6 @@ REGISTRATION_COLOURS = {
     RegistrationStatus.ATTENDED: "blue",
     RegistrationStatus.NO_SHOW: "orange",
 }
-# An uploaded file waits this long for the organiser to confirm the import.
-UPLOAD_KEPT_SECONDS = 60 * 60
 # The preview lists this many people to create and to update; bad rows are always all listed.
 PREVIEW_LIMIT = 200
 
@@ -106,7 +102,7 @@ class PersonUpdateView(OrganiserRequiredMixin, View):
         form = PersonForm(request.POST)
         if form.is_valid():
             try:
-                person = people_services.update_person(actor=request.user, person=person, **form.cleaned_data)
+                person = services.update_person(actor=request.user, person=person, **form.cleaned_data)
             except ValidationError as error:
                 form.add_service_error(error)
             else:
@@ -115,109 +111,43 @@ class PersonUpdateView(OrganiserRequiredMixin, View):
         return self.render_form(form, person)
 
 
-# Importing people ---------------------------------------------------------------------------
-# The uploaded file waits in the cache (shared between processes in production) under a random
-# key, with the id of the organiser who uploaded it: only they can preview or confirm it.
+# Importing people: the shared flow (config.imports) with this import's reader, checks and writer.
 
 
-def _cache_key(token: str) -> str:
-    return f"people-import:{token}"
-
-
-def _stored_upload(request, token: str) -> dict | None:
-    upload = cache.get(_cache_key(token))
-    if upload is None or upload["user_id"] != request.user.pk:
-        return None
-    return upload
-
-
-class PeopleImportView(OrganiserRequiredMixin, View):
+class PeopleImportView(OrganiserRequiredMixin, ImportUploadView):
+    importer = imports.IMPORTER
+    form_class = PeopleImportForm
     template_name = "attendees/people/import_upload.html"
+    preview_url = "attendees:people-import-preview"
 
-    def render_form(self, form):
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "groups": LeadershipGroup.objects.order_by("name"),
-                "regions": Region.choices,
-                "organisation_types": OrganisationType.choices,
-            },
-        )
-
-    def get(self, request):
-        return self.render_form(PeopleImportForm())
-
-    def post(self, request):
-        form = PeopleImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_form(form)
-        token = secrets.token_urlsafe(16)
-        cache.set(
-            _cache_key(token),
-            {"user_id": request.user.pk, "filename": form.cleaned_data["file"].name, "content": form.content},
-            UPLOAD_KEPT_SECONDS,
-        )
-        return redirect("attendees:people-import-preview", token=token)
+    def extra_context(self):
+        return {
+            "groups": LeadershipGroup.objects.order_by("name"),
+            "regions": Region.choices,
+            "organisation_types": OrganisationType.choices,
+        }
 
 
-class PeopleImportPreviewView(OrganiserRequiredMixin, View):
+class PeopleImportPreviewView(OrganiserRequiredMixin, ImportPreviewView):
     """GET: what the import would do. POST: do it (checked again), then back to the people list."""
 
+    importer = imports.IMPORTER
     template_name = "attendees/people/import_preview.html"
+    upload_url = "attendees:people-import"
+    done_url = "attendees:people-list"
 
-    def expired(self):
-        messages.info(self.request, "That upload has expired or cannot be found. Upload the file again")
-        return redirect("attendees:people-import")
+    def preview_context(self, plan):
+        return {
+            "to_create": plan.to_create[:PREVIEW_LIMIT],
+            "to_update": plan.to_update[:PREVIEW_LIMIT],
+            "limit": PREVIEW_LIMIT,
+        }
 
-    def render_preview(self, plan, upload, token):
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "plan": plan,
-                "filename": upload["filename"],
-                "token": token,
-                "to_create": plan.to_create[:PREVIEW_LIMIT],
-                "to_update": plan.to_update[:PREVIEW_LIMIT],
-                "limit": PREVIEW_LIMIT,
-            },
+    def success_message(self, plan, filename):
+        return (
+            f"Imported {filename}: {len(plan.to_create)} added, {len(plan.to_update)} updated, "
+            f"{len(plan.unchanged)} unchanged"
         )
-
-    def get(self, request, token: str):
-        upload = _stored_upload(request, token)
-        if upload is None:
-            return self.expired()
-        try:
-            plan = imports.check(imports.read_file(upload["content"], upload["filename"]))
-        except imports.ImportFileError as error:  # cannot happen for a file that passed the upload form
-            messages.error(request, str(error))
-            return redirect("attendees:people-import")
-        return self.render_preview(plan, upload, token)
-
-    def post(self, request, token: str):
-        upload = _stored_upload(request, token)
-        if upload is None:
-            return self.expired()
-        try:
-            plan = imports.apply(
-                plan=imports.check(imports.read_file(upload["content"], upload["filename"])),
-                actor=request.user,
-                source=upload["filename"],
-            )
-        except imports.ImportRejected as rejected:
-            return self.render_preview(rejected.plan, upload, token)
-        except imports.ImportFileError as error:
-            messages.error(request, str(error))
-            return redirect("attendees:people-import-preview", token=token)
-        cache.delete(_cache_key(token))
-        messages.success(
-            request,
-            f"Imported {upload['filename']}: {len(plan.to_create)} added, {len(plan.to_update)} updated, "
-            f"{len(plan.unchanged)} unchanged",
-        )
-        return redirect("attendees:people-list")
 
 
 # Leadership groups --------------------------------------------------------------------------
@@ -256,11 +186,11 @@ class GroupFormView(OrganiserRequiredMixin, View):
             data = form.cleaned_data
             try:
                 if group is None:
-                    group = people_services.create_group(
+                    group = services.create_group(
                         actor=request.user, name=data["name"], description=data["description"], targets=form.targets()
                     )
                 else:
-                    group = people_services.update_group(
+                    group = services.update_group(
                         actor=request.user, group=group, description=data["description"], targets=form.targets()
                     )
             except ValidationError as error:

@@ -7,8 +7,8 @@
 question in the current version of that survey for the session's programme, and `value` a
 number, a point's label ("Very confident", "Yes") or free text.
 
-Three steps, as for importing people (attendees.imports), used by the organisers' import page
-and `manage.py import_responses`:
+Three steps, plugged into the shared import flow (config.imports: the upload, preview and
+confirm pages and `manage.py import_responses`):
 
     rows = read_file(content, filename)   # ImportFileError for a file-level problem
     plan = check(rows)                    # every row validated against the database
@@ -22,18 +22,22 @@ Reads are in bulk — a fixed number of lookups per 2,000 people, registrations 
 and writes are bulk inserts, so the number of queries does not grow row by row.
 """
 
-from attendees.imports import ImportFileError, RowError, SourceRow
+from config.imports import Importer, ImportFileError, ImportRejected, RowError, SourceRow
 from feedback.imports.checking import AnswerRow, ResponsesImportPlan, ResponseSummary, check
 from feedback.imports.reading import COLUMNS, read_file
-from feedback.imports.writing import ResponsesRejected, apply
+from feedback.imports.writing import apply
+
+IMPORTER = Importer(name="responses", read=read_file, check=check, apply=apply)
 
 __all__ = [
     "COLUMNS",
+    "IMPORTER",
     "AnswerRow",
     "ImportFileError",
     "ResponseSummary",
     "ResponsesImportPlan",
-    "ResponsesRejected",
+    "ImportRejected",
+    "Importer",
     "RowError",
     "SourceRow",
     "apply",

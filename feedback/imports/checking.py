@@ -14,16 +14,16 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 
 from attendees.enums import RegistrationStatus
-from attendees.imports.checking import RowError, chunks
-from attendees.imports.reading import SourceRow, _header_name
+from attendees.imports.checking import chunks
 from attendees.models import Person, Registration
+from config.imports import RowError, SourceRow, header_name
 from feedback.enums import ItemType, SurveyKind
 from feedback.imports.reading import COLUMNS
 from feedback.models import Item, Questionnaire, Response
 from feedback.services import MAY_ANSWER, check_answers
 from summits.models import Session
 
-SURVEYS = {value: value for value in SurveyKind.values}  # after _header_name: "Follow-up" is follow_up
+SURVEYS = {value: value for value in SurveyKind.values}  # after header_name: "Follow-up" is follow_up
 SURVEY_WORDS = {value: label.lower() for value, label in SurveyKind.choices}  # "follow-up survey"
 STATUS_LABELS = dict(RegistrationStatus.choices)
 
@@ -205,12 +205,12 @@ def check(rows: list[SourceRow]) -> ResponsesImportPlan:
         values = source.values
         raw_survey = values["survey"]
         if raw_survey not in surveys:
-            surveys[raw_survey] = SURVEYS.get(_header_name(raw_survey))
+            surveys[raw_survey] = SURVEYS.get(header_name(raw_survey))
         kind = surveys[raw_survey]
         if kind and all(values.values()):
             complete.append((source, kind))
             continue
-        errors.extend(RowError(source.number, f"missing {column}") for column in COLUMNS if not values[column])
+        errors.extend(RowError(source.number, f"missing {column}") for column in COLUMNS.required if not values[column])
         if raw_survey and not kind:
             errors.append(RowError(source.number, f"unknown survey '{raw_survey}': use pre, post or follow_up"))
 

@@ -1,10 +1,12 @@
 """Writing an answers import: all or nothing, in bulk, with one audit entry."""
 
-from django.db import IntegrityError, transaction
+from collections.abc import Iterable
+
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from attendees.imports.checking import chunks
-from attendees.imports.reading import ImportFileError
+from config.imports import ImportFileError, ImportRejected
 from feedback.enums import ResponseSource
 from feedback.imports.checking import ResponsesImportPlan, check
 from feedback.models import Answer, Response
@@ -13,17 +15,41 @@ from summits import audit
 WRITE_BATCH = 2000
 
 
-class ResponsesRejected(Exception):
-    """apply() found bad rows (or the database changed since the check) and wrote nothing."""
+def _copy(model, columns: list[str], rows: Iterable[tuple]) -> None:
+    """PostgreSQL: streams rows into the model's table with one COPY (constraints and indexes
+    still apply). cursor.cursor is psycopg 3's own cursor, which has copy()."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
-    def __init__(self, plan: ResponsesImportPlan):
-        super().__init__(f"{plan.bad_row_count} bad rows: nothing was imported")
-        self.plan = plan
+
+def _new_ids(model, count: int) -> list[int]:
+    """PostgreSQL: `count` ids from the table's own sequence, for rows COPY will insert."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _create_responses(plan: ResponsesImportPlan) -> dict[tuple[int, str], int]:
     """Adds the plan's responses; returns their ids by (registration id, survey)."""
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        keys = list(plan.responses)
+        ids = dict(zip(keys, _new_ids(Response, len(keys)), strict=True))
+        _copy(
+            Response,
+            ["id", "registration_id", "kind", "questionnaire_id", "submitted_at", "source"],
+            (
+                (ids[key], key[0], key[1], questionnaire_id, now, ResponseSource.IMPORT.value)
+                for key, questionnaire_id in plan.responses.items()
+            ),
+        )
+        return ids
     responses = Response.objects.bulk_create(
         [
             Response(
@@ -46,24 +72,29 @@ def _create_responses(plan: ResponsesImportPlan) -> dict[tuple[int, str], int]:
     return ids
 
 
+def _insert_answers(rows: Iterable[tuple[int, int, int | None, str]]) -> None:
+    """Inserts (response id, item id, value, text) rows: one COPY on PostgreSQL (a hundred
+    thousand in a fraction of a second), elsewhere bulk inserts with instances made from
+    positional arguments, the quick way."""
+    if connection.vendor == "postgresql":
+        _copy(Answer, ["response_id", "item_id", "value", "text"], rows)
+        return
+    Answer.objects.bulk_create((Answer(None, *row) for row in rows), batch_size=WRITE_BATCH)
+
+
 def apply(*, plan: ResponsesImportPlan, actor, source: str = "") -> ResponsesImportPlan:
     """Imports the plan's answers: checks the rows again inside one transaction (the database
     may have changed since the preview) and writes nothing if any row is bad (raises
-    ResponsesRejected). Records one audit entry with the counts. Returns the applied plan."""
+    ImportRejected). Records one audit entry with the counts. Returns the applied plan."""
     try:
         with transaction.atomic():
             plan = check(plan.rows)
             if plan.errors:
-                raise ResponsesRejected(plan)
+                raise ImportRejected(plan)
             ids = _create_responses(plan)
-            # Positional arguments (id, response, item, value, text): the quick way to make
-            # a hundred thousand model instances.
-            Answer.objects.bulk_create(
-                [
-                    Answer(None, ids[(answer.registration_id, answer.kind)], answer.item_id, answer.value, answer.text)
-                    for answer in plan.answers
-                ],
-                batch_size=WRITE_BATCH,
+            _insert_answers(
+                (ids[(answer.registration_id, answer.kind)], answer.item_id, answer.value, answer.text)
+                for answer in plan.answers
             )
             audit.record(
                 actor=actor,

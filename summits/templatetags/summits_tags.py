@@ -1,5 +1,6 @@
 from django import template
 
+from summits import audit
 from summits.enums import SessionStatus, Theme
 
 register = template.Library()
@@ -24,3 +25,18 @@ def pounds(value) -> str:
     if value is None:
         return "£0.00"
     return f"£{value:,.2f}"
+
+
+@register.filter
+def action_in_words(action: str) -> str:
+    return audit.action_in_words(action)
+
+
+@register.filter
+def before_in_words(entry) -> list:
+    return audit.values_in_words(entry.object_type, entry.before)
+
+
+@register.filter
+def after_in_words(entry) -> list:
+    return audit.values_in_words(entry.object_type, entry.after)

@@ -137,7 +137,6 @@ def test_invitation_page_other_invitation_id_with_this_token_is_404_and_shows_no
     ("status", "message"),
     [
         (InvitationStatus.ACCEPTED, "You have already accepted this invitation."),
-        (InvitationStatus.DECLINED, "You have already declined this invitation."),
     ],
 )
 def test_invitation_page_already_answered_is_410(client, session, jane, status, message):
@@ -147,6 +146,22 @@ def test_invitation_page_already_answered_is_410(client, session, jane, status, 
 
     assert response.status_code == GONE
     assert text(response).startswith(f"This link can no longer be used {message}")
+
+
+def test_declined_invitation_page_offers_to_accept_while_open(client, session, jane):
+    invitation = Invitation.objects.create(person=jane, session=session, status=InvitationStatus.DECLINED)
+
+    page = client.get(invitation_url(invitation))
+    response = client.post(
+        reverse("attendees:invitation-accept", kwargs={"pk": invitation.pk, "token": invitation.token})
+    )
+
+    assert page.status_code == 200
+    assert "You declined this invitation. If you have changed your mind, you can still accept it" in text(page)
+    assert "Decline" not in text(page)
+    assert response.status_code == 302
+    assert Invitation.objects.get(pk=invitation.pk).status == InvitationStatus.ACCEPTED
+    assert Registration.objects.get(person=jane).status == "confirmed"
 
 
 def test_invitation_page_registration_closed_is_410(client, session, jane):
@@ -614,6 +629,19 @@ def test_person_feed_reset_changes_the_address_and_the_old_one_stops_working(cli
     assert feed_url(jane) != old
     assert client.get(old).status_code == 404
     assert client.get(feed_url(jane)).status_code == 200
+
+
+def test_person_feed_reset_asks_to_confirm_first_and_changes_nothing(client, jane):
+    before = jane.calendar_token
+
+    response = signed_in(client, jane).get(reverse("attendees:person-feed-reset"))
+
+    assert response.status_code == 200
+    assert "Get a new calendar feed address What will happen Your calendar feed gets a new secret address." in text(
+        response
+    )
+    jane.refresh_from_db()
+    assert jane.calendar_token == before
 
 
 def test_person_feed_reset_needs_a_signed_in_person(client, jane):

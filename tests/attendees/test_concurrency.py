@@ -11,6 +11,7 @@ from attendees import services
 from attendees.enums import RegistrationStatus
 from attendees.models import Invitation, Person, Registration
 from summits.models import Session
+from summits.services import SessionDetails
 from tests import factories
 from tests.summits.test_concurrency import race
 
@@ -69,3 +70,32 @@ def test_one_person_accepting_twice_at_once_gets_one_registration():
     assert sorted(outcomes) == ["You already have a place on this session, or are on its waiting list."] * 3 + ["ok"]
     assert Registration.objects.filter(person=person).count() == 1
     assert Session.objects.get(pk=session.pk).places_taken == 1
+
+
+def test_capacity_increase_racing_accepts_gives_the_new_places_to_the_first_waiting():
+    organiser = factories.staff_user("organiser@example.nhs.uk", role="organiser")
+    session = factories.published_session(capacity=3)
+    early = [services.accept_invitation(invitation=i) for i in invitations(session, 9)]
+    waiting = [r.pk for r in early if r.status == RegistrationStatus.WAITLISTED]
+    newcomers = Invitation.objects.bulk_create(
+        Invitation(person=p, session=session)
+        for p in Person.objects.bulk_create(
+            Person(first_name=f"N{n}", last_name="Late", email=f"n{n}@example.nhs.uk") for n in range(20)
+        )
+    )
+
+    def raise_capacity():
+        services.update_session(
+            actor=organiser, session=session, details=SessionDetails.from_session(session, capacity=8)
+        )
+
+    outcomes = race([raise_capacity] + [lambda i=i: services.accept_invitation(invitation=i) for i in newcomers])
+
+    assert outcomes == ["ok"] * 21
+    status = dict(Registration.objects.filter(session=session).values_list("pk", "status"))
+    # The five new places went to the first five waiting, never to a newcomer.
+    assert [status[pk] for pk in waiting] == ["confirmed"] * 5 + ["waitlisted"]
+    late = Registration.objects.filter(session=session, person__last_name="Late")
+    assert sorted(late.values_list("status", flat=True)) == ["waitlisted"] * 20
+    refreshed = Session.objects.get(pk=session.pk)
+    assert (refreshed.capacity, refreshed.places_taken) == (8, 8)

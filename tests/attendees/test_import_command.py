@@ -144,7 +144,7 @@ def test_import_people_refuses_a_file_it_cannot_read(tmp_path):
     with pytest.raises(CommandError) as error:
         run(path)
 
-    assert str(error.value).startswith("people.csv: The file is missing these columns: first_name, last_name,")
+    assert str(error.value).startswith("people.csv: The file is missing these columns: first_name, last_name.")
 
 
 def test_import_people_refuses_a_missing_file(tmp_path):

@@ -19,7 +19,11 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-HEADER = list(imports.COLUMNS)
+HEADER = list(imports.COLUMNS.all)
+XLSX_UNREADABLE = (
+    "The file could not be read as an Excel workbook (.xlsx): it may be damaged or password-protected. "
+    "Open it in Excel and save it again, or save it as “CSV UTF-8 (Comma delimited)”"
+)
 GOOD_ROWS = [
     [
         "Asha.Patel@Leeds.nhs.uk",
@@ -166,9 +170,8 @@ def test_read_file_missing_columns_is_one_file_error():
         )
 
     assert str(error.value) == (
-        "The file is missing these columns: last_name, job_title, organisation, organisation_type, region, "
-        "leadership_groups. The first row must name the columns email, first_name, last_name, job_title, "
-        "organisation, organisation_type, region, leadership_groups"
+        "The file is missing these columns: last_name. The first row must name the columns email, first_name, "
+        "last_name, and may name job_title, organisation, organisation_type, region, leadership_groups"
     )
 
 
@@ -184,7 +187,8 @@ def test_read_file_refuses_text_that_is_not_utf8():
         imports.read_file(csv_bytes([row(first_name="Zoë")], encoding="latin-1"), "x.csv")
 
     assert str(error.value) == (
-        "The file is not saved as UTF-8 text. In Excel, save it as “CSV UTF-8”, or upload the workbook (.xlsx)"
+        "The file is not saved as UTF-8 text: it may have been saved as “CSV (Comma delimited)”, which garbles "
+        "letters such as é and £. Save it as “CSV UTF-8 (Comma delimited)”, or upload the workbook (.xlsx)"
     )
 
 
@@ -193,8 +197,8 @@ def test_read_file_refuses_text_that_is_not_utf8():
     [
         (b"", "x.csv", "The file is empty"),
         (",".join(HEADER).encode() + b"\r\n\r\n", "x.csv", "The file has a header row but no people"),
-        (b"PK\x03\x04 not really a workbook", "x.xlsx", "The file is not a valid Excel workbook (.xlsx)"),
-        (b"email,first_name", "x.xlsx", "The file is not a valid Excel workbook (.xlsx)"),
+        (b"PK\x03\x04 not really a workbook", "x.xlsx", XLSX_UNREADABLE),
+        (b"email,first_name", "x.xlsx", XLSX_UNREADABLE),
         (b"\xd0\xcf\x11\xe0", "x.xls", "Excel 97–2003 files (.xls) cannot be read. Save the file as .xlsx or CSV"),
     ],
 )
@@ -613,3 +617,34 @@ def test_reimport_with_changes_query_count_does_not_grow_with_rows(groups):
 
     assert hundred == ten
     assert set(Person.objects.values_list("job_title", flat=True)) == {"Non-executive director"}
+
+
+# Optional columns -------------------------------------------------------------------------------
+
+
+def test_only_email_and_names_are_required_and_new_people_get_blanks(groups):
+    plan = plan_for([["new@example.nhs.uk", "Nia", "Evans"]], header=["email", "first_name", "last_name"])
+
+    applied = imports.apply(plan=plan, actor=None)
+
+    assert [(r.email, r.job_title, r.organisation, r.groups) for r in applied.to_create] == [
+        ("new@example.nhs.uk", "", None, [])
+    ]
+    person = Person.objects.get()
+    assert (person.job_title, person.organisation, list(person.groups.all())) == ("", None, [])
+
+
+def test_a_left_out_optional_column_keeps_what_existing_people_have(groups):
+    imports.apply(plan=plan_for(GOOD_ROWS), actor=None)
+    asha = Person.objects.get(email="asha.patel@leeds.nhs.uk")
+    before = (asha.job_title, asha.organisation_id, sorted(asha.groups.values_list("name", flat=True)))
+
+    plan = plan_for([["asha.patel@leeds.nhs.uk", "Asha", "Patel-Jones"]], header=["email", "first_name", "last_name"])
+    imports.apply(plan=plan, actor=None)
+
+    assert [(u.row.email, u.changes) for u in plan.to_update] == [
+        ("asha.patel@leeds.nhs.uk", [FieldChange("Last name", "Patel", "Patel-Jones")])
+    ]
+    asha.refresh_from_db()
+    assert asha.last_name == "Patel-Jones"
+    assert (asha.job_title, asha.organisation_id, sorted(asha.groups.values_list("name", flat=True))) == before

@@ -264,32 +264,120 @@ def test_registrations_page_lists_everyone_by_status(organiser_client, session):
     assertNotContains(response, 'Cancel place<span class="nhsuk-u-visually-hidden"> of Adam Leader</span>')
 
 
-def test_registration_cancel_by_an_organiser_frees_the_place_for_the_waiting_list(organiser_client, organiser, session):
+def test_registration_cancel_page_says_what_happens_and_who_is_emailed(organiser_client, session):
+    person = factories.person(first_name="Asha", last_name="Patel", email="asha@example.nhs.uk")
+    confirmed = factories.registration(session=session, person=person)
+    factories.registration(session=session)
+    factories.registration(
+        session=session,
+        person=factories.person(first_name="Omar", last_name="Khan"),
+        status=RegistrationStatus.WAITLISTED,
+    )
+
+    response = organiser_client.get(reverse("attendees:registration-cancel", kwargs={"pk": confirmed.pk}))
+
+    assertContains(response, '<h1 class="nhsuk-heading-xl">Cancel Asha Patel’s place</h1>', html=True)
+    assertContains(
+        response, "Asha Patel (asha@example.nhs.uk) is emailed that their place was cancelled, with your reason."
+    )
+    assertContains(
+        response,
+        "The place goes to the first person on the waiting list, Omar Khan, who is emailed a calendar invitation.",
+    )
+    assert status_of(confirmed) == "confirmed"
+
+
+def test_registration_cancel_page_for_the_waiting_list_speaks_of_the_waiting_list(organiser_client, session):
+    person = factories.person(first_name="Asha", last_name="Patel", email="asha@example.nhs.uk")
+    waiting = factories.registration(session=session, person=person, status=RegistrationStatus.WAITLISTED)
+
+    response = organiser_client.get(reverse("attendees:registration-cancel", kwargs={"pk": waiting.pk}))
+
+    assertContains(response, '<h1 class="nhsuk-heading-xl">Remove Asha Patel from the waiting list</h1>', html=True)
+    assertContains(response, "is emailed that they are no longer on the waiting list, with your reason.")
+    assertNotContains(response, "place was cancelled")
+
+
+def test_registration_cancel_without_a_reason_is_refused(organiser_client, session):
+    confirmed = factories.registration(session=session)
+
+    response = organiser_client.post(reverse("attendees:registration-cancel", kwargs={"pk": confirmed.pk}), {})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"reason": ["Enter the reason: the person is told it"]}
+    assert status_of(confirmed) == "confirmed"
+
+
+def test_registration_cancel_by_an_organiser_frees_the_place_for_the_waiting_list(
+    organiser_client, organiser, session, mailoutbox, django_capture_on_commit_callbacks
+):
     person = factories.person(first_name="Asha", last_name="Patel", email="asha@example.nhs.uk")
     confirmed = factories.registration(session=session, person=person)
     factories.registration(session=session)
     waiting = factories.registration(session=session, status=RegistrationStatus.WAITLISTED)
 
-    response = organiser_client.post(reverse("attendees:registration-cancel", kwargs={"pk": confirmed.pk}))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            reverse("attendees:registration-cancel", kwargs={"pk": confirmed.pk}), {"reason": "Left the trust"}
+        )
 
     assert response.url == registrations_url(session)
-    assert messages_of(response) == ["Asha Patel’s place on ROL-HOW-01 cancelled"]
+    assert messages_of(response) == ["Asha Patel’s place on ROL-HOW-01 cancelled. They have been emailed your reason"]
     assert [status_of(confirmed), status_of(waiting)] == ["cancelled", "confirmed"]
     assert Session.objects.get(pk=session.pk).places_taken == 2
     entry = AuditEntry.objects.get()
-    assert (entry.action, entry.actor_email, entry.before) == (
+    assert (entry.action, entry.actor_email, entry.before, entry.after) == (
         "registration.cancel",
         organiser.email,
         {"person": "asha@example.nhs.uk", "status": "confirmed"},
+        {"status": "cancelled", "reason": "Left the trust"},
     )
+    to_asha = next(m for m in mailoutbox if m.to == ["asha@example.nhs.uk"])
+    assert "The organisers gave this reason: Left the trust" in to_asha.body
 
 
-def test_registration_cancel_of_a_cancelled_place_says_why_not(organiser_client, session):
+def test_registration_cancel_of_a_cancelled_place_is_404(organiser_client, session):
     cancelled = factories.registration(session=session, status=RegistrationStatus.CANCELLED)
 
-    response = organiser_client.post(reverse("attendees:registration-cancel", kwargs={"pk": cancelled.pk}))
+    response = organiser_client.post(
+        reverse("attendees:registration-cancel", kwargs={"pk": cancelled.pk}), {"reason": "Twice"}
+    )
 
-    assert messages_of(response) == ["This place has already been cancelled or the session has taken place."]
+    assert response.status_code == 404
+
+
+def test_registration_offer_gives_the_chosen_person_a_place(organiser_client, organiser, session):
+    factories.registration(session=session)
+    factories.registration(session=session)
+    first = factories.registration(session=session, status=RegistrationStatus.WAITLISTED)
+    person = factories.person(first_name="Omar", last_name="Khan")
+    chosen = factories.registration(session=session, person=person, status=RegistrationStatus.WAITLISTED)
+    url = reverse("attendees:registration-offer", kwargs={"pk": chosen.pk})
+
+    page = organiser_client.get(url)
+    response = organiser_client.post(url)
+
+    assertContains(page, "The session is full, so its capacity goes up by one, to 3.")
+    assert response.url == registrations_url(session)
+    assert messages_of(response) == ["Omar Khan has a place on ROL-HOW-01 and has been emailed"]
+    assert [status_of(first), status_of(chosen)] == ["waitlisted", "confirmed"]
+    assert AuditEntry.objects.get().action == "registration.offer_place"
+
+
+def test_registration_offer_over_the_venue_shows_why_not(organiser_client):
+    venue = factories.venue(name="Small Hall", town="York", capacity=1)
+    session = factories.published_session(capacity=1, venue=venue)
+    factories.registration(session=session)
+    waiting = factories.registration(session=session, status=RegistrationStatus.WAITLISTED)
+
+    response = organiser_client.post(reverse("attendees:registration-offer", kwargs={"pk": waiting.pk}))
+
+    assert response.status_code == 200
+    assert response.context["problem"] == (
+        "Small Hall, York holds 1 people and the session is full. To offer another place, edit the session and "
+        "raise its capacity with a reason for going over the venue’s capacity"
+    )
+    assert status_of(waiting) == "waitlisted"
 
 
 # The attendee list as CSV -----------------------------------------------------------------------
@@ -456,6 +544,16 @@ def test_attendance_finalise_marks_the_rest_as_no_shows_then_allows_corrections(
     assert [status_of(attended), status_of(unmarked)] == ["no_show", "attended"]
 
 
+def test_attendance_finalise_asks_to_confirm_first(organiser_client):
+    ended = factories.published_session(starts_at=timezone.now() - datetime.timedelta(days=1))
+    unmarked = factories.registration(session=ended)
+
+    response = organiser_client.get(reverse("attendees:attendance-finalise", kwargs={"pk": ended.pk}))
+
+    assertContains(response, "The 1 person with a place who are not checked in will be marked as did not attend.")
+    assert status_of(unmarked) == "confirmed"
+
+
 def test_attendance_finalise_before_the_end_says_why_not(organiser_client, running):
     response = organiser_client.post(reverse("attendees:attendance-finalise", kwargs={"pk": running.pk}))
 
@@ -508,6 +606,22 @@ def test_reach_counts_people_per_group_and_phase(organiser_client, programme):
     )
     assert [(r.target, r.invited, r.percent_of_target) for r in rollout_reach.rows] == [(100, 0, 0), (0, 0, None)]
     assertContains(response, "No target")
+
+
+def test_reach_does_not_count_places_on_cancelled_sessions_as_registered(organiser_client, programme):
+    pilot = factories.phase(programme=programme, kind=PhaseKind.PILOT)
+    boards = factories.leadership_group(name="Acute trust boards")
+    held = factories.published_session(phase=pilot)
+    cancelled = factories.published_session(phase=pilot)
+    factories.registration(session=held, person=factories.person(groups=[boards]))
+    factories.registration(session=cancelled, person=factories.person(groups=[boards]))
+    Session.objects.filter(pk=cancelled.pk).update(status="cancelled", cancellation_reason="Venue closed")
+
+    response = organiser_client.get(reverse("attendees:reach") + f"?programme={programme.slug}")
+
+    (pilot_reach,) = response.context["reach"]
+    assert [(r.label, r.registered) for r in pilot_reach.rows] == [("Acute trust boards", 1)]
+    assert pilot_reach.total.registered == 1
 
 
 def test_reach_page_without_a_programme_says_so(organiser_client):
@@ -596,3 +710,79 @@ def test_invite_preview_queries_do_not_grow_with_people(organiser_client, sessio
     add_row(1)
     add_row(2)
     assert count_preview() == at_one
+
+
+# A "stop" pilot decision takes the rollout down ----------------------------------------------
+
+
+def stop_post(**extra) -> dict:
+    today = timezone.localdate()
+    return {
+        "outcome": "stop",
+        "rationale": "Confidence did not improve",
+        "decided_on_day": str(today.day),
+        "decided_on_month": str(today.month),
+        "decided_on_year": str(today.year),
+        **extra,
+    }
+
+
+@pytest.fixture
+def published_rollout(programme):
+    factories.pilot_decision(programme=programme)
+    rollout = factories.phase(programme=programme, kind=PhaseKind.ROLLOUT)
+    session = factories.published_session(phase=rollout, code="ROL-POS-01", capacity=1)
+    factories.registration(session=session, person=factories.person(email="asha@example.nhs.uk"))
+    factories.registration(session=session, status=RegistrationStatus.WAITLISTED)
+    return session
+
+
+def decision_url(programme) -> str:
+    return reverse("attendees:pilot-decision") + f"?programme={programme.slug}"
+
+
+def test_stop_shows_the_published_rollout_sessions_and_their_registrations_first(
+    organiser_client, programme, published_rollout
+):
+    response = organiser_client.post(decision_url(programme), stop_post())
+
+    assert response.status_code == 200
+    assert [(s.code, s.confirmed, s.waiting) for s in response.context["sessions"]] == [("ROL-POS-01", 1, 1)]
+    assertContains(response, "1 rollout session is published")
+    assert response.context["form"].errors == {}
+    assert programme.pilot_decision.outcome == "go"
+    assert Session.objects.get(pk=published_rollout.pk).status == "published"
+
+
+def test_stop_confirmed_without_a_choice_says_to_choose(organiser_client, programme, published_rollout):
+    response = organiser_client.post(decision_url(programme), stop_post(confirm="1"))
+
+    assert response.context["form"].errors == {
+        "rollout_sessions": ["Choose what happens to the 1 published rollout session"]
+    }
+
+
+def test_stop_with_unpublish_makes_the_rollout_drafts_again(organiser_client, programme, published_rollout):
+    response = organiser_client.post(decision_url(programme), stop_post(confirm="1", rollout_sessions="unpublish"))
+
+    assert response.url == decision_url(programme)
+    assert Session.objects.get(pk=published_rollout.pk).status == "draft"
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
+    assert actions == ["pilot_decision.change", "session.unpublish"]
+
+
+def test_stop_with_cancel_cancels_the_rollout_and_emails_everyone_registered(
+    organiser_client, programme, published_rollout, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(decision_url(programme), stop_post(confirm="1", rollout_sessions="cancel"))
+
+    session = Session.objects.get(pk=published_rollout.pk)
+    assert (session.status, session.cancellation_reason) == (
+        "cancelled",
+        "The programme will not go ahead to the rollout after the pilot evaluation.",
+    )
+    assert len(mailoutbox) == 2
+    assert "asha@example.nhs.uk" in [m.to[0] for m in mailoutbox]
+    public = organiser_client.get(reverse("summits:public-session-detail", kwargs={"code": "ROL-POS-01"}))
+    assertNotContains(public, "Register", status_code=public.status_code)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from attendees import services
 from attendees.enums import InvitationStatus, RegistrationStatus
 from attendees.models import Invitation, LeadershipGroup, Organisation, Person, Registration
+from outbox.sending import send_queued
 from summits.enums import Region, SessionStatus
 from summits.models import AuditEntry, Session
 from summits.services import SessionDetails
@@ -168,8 +169,146 @@ def test_cancel_by_an_organiser_is_audited(session, organiser):
         "registration.cancel",
         organiser,
         {"person": "person1@example.nhs.uk", "status": "confirmed"},
-        {"status": "cancelled"},
+        {"status": "cancelled", "reason": ""},
     )
+
+
+def test_cancel_by_an_organiser_keeps_the_reason_for_the_person(session, organiser):
+    registration = services.register(person=make_person(1), session=session)
+
+    services.cancel_registration(registration=registration, actor=organiser, reason="  Double-booked by mistake ")
+
+    assert Registration.objects.get(pk=registration.pk).cancellation_reason == "Double-booked by mistake"
+    assert AuditEntry.objects.get().after == {"status": "cancelled", "reason": "Double-booked by mistake"}
+
+
+# One way to fill free places: the waiting list first ---------------------------------------
+
+
+def full_with_waiting(session, waiting: int) -> list[Registration]:
+    """Fills the session (capacity 2) and puts `waiting` people on its waiting list."""
+    return [services.register(person=make_person(n), session=session) for n in range(2 + waiting)]
+
+
+def raise_capacity(session, organiser, capacity: int) -> Session:
+    return services.update_session(
+        actor=organiser, session=session, details=SessionDetails.from_session(session, capacity=capacity)
+    )
+
+
+def test_raising_capacity_promotes_the_people_waiting_in_queue_order(session, organiser):
+    registrations = full_with_waiting(session, 3)
+
+    updated = raise_capacity(session, organiser, 4)
+
+    statuses = [Registration.objects.get(pk=r.pk).status for r in registrations]
+    assert statuses == ["confirmed", "confirmed", "confirmed", "confirmed", "waitlisted"]
+    assert (updated.capacity, updated.places_taken, places(session)) == (4, 4, 4)
+    assert services.waitlist_position(Registration.objects.get(pk=registrations[4].pk)) == 1
+
+
+def test_raising_capacity_emails_each_promoted_person_a_calendar_invite(
+    session, organiser, mailoutbox, django_capture_on_commit_callbacks
+):
+    full_with_waiting(session, 2)
+    send_queued()
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        raise_capacity(session, organiser, 3)
+    send_queued()
+
+    assert [m.to for m in mailoutbox] == [["person2@example.nhs.uk"]]
+    assert mailoutbox[0].subject.split(":")[0] == "A place has come up for you"
+
+
+def test_a_newcomer_joins_the_queue_while_anyone_waits_even_with_a_free_place(session):
+    registrations = full_with_waiting(session, 1)
+    # A place is free with someone waiting only if something bypassed the services; even then
+    # the newcomer must not take it.
+    Session.objects.filter(pk=session.pk).update(capacity=3)
+
+    newcomer = services.register(person=make_person(10), session=session)
+
+    assert newcomer.status == "waitlisted"
+    assert services.waitlist_position(newcomer) == 2
+    assert Registration.objects.get(pk=registrations[2].pk).status == "waitlisted"
+
+
+def test_a_newcomer_takes_a_raised_place_only_when_nobody_waits(session, organiser):
+    full_with_waiting(session, 0)
+    raise_capacity(session, organiser, 3)
+
+    newcomer = services.register(person=make_person(10), session=session)
+
+    assert newcomer.status == "confirmed"
+    assert places(session) == 3
+
+
+def test_an_organisers_removal_gives_the_place_to_the_first_waiting(session, organiser):
+    registrations = full_with_waiting(session, 2)
+
+    services.cancel_registration(registration=registrations[0], actor=organiser, reason="Left the trust")
+
+    statuses = [Registration.objects.get(pk=r.pk).status for r in registrations]
+    assert statuses == ["cancelled", "confirmed", "confirmed", "waitlisted"]
+    assert places(session) == 2
+
+
+def test_fill_places_gives_nothing_on_a_session_that_has_started():
+    session = factories.published_session(capacity=2, starts_at=timezone.now() + datetime.timedelta(hours=1))
+    registrations = full_with_waiting(session, 1)
+    Session.objects.filter(pk=session.pk).update(capacity=3, starts_at=timezone.now() - datetime.timedelta(minutes=5))
+
+    promoted = services.fill_places_from_waiting_list(session_id=session.pk)
+
+    assert promoted == []
+    assert Registration.objects.get(pk=registrations[2].pk).status == "waitlisted"
+
+
+# Offering a place to a chosen waiting person ------------------------------------------------
+
+
+def test_offer_place_confirms_the_chosen_person_adding_a_place_and_is_audited(session, organiser):
+    registrations = full_with_waiting(session, 2)
+    chosen = registrations[3]
+
+    offered = services.offer_place(actor=organiser, registration=chosen)
+
+    assert offered.status == "confirmed"
+    assert Registration.objects.get(pk=registrations[2].pk).status == "waitlisted"
+    refreshed = Session.objects.get(pk=session.pk)
+    assert (refreshed.capacity, refreshed.places_taken) == (3, 3)
+    entry = AuditEntry.objects.get(action="registration.offer_place")
+    assert (entry.actor, entry.before, entry.after) == (
+        organiser,
+        {"person": "person3@example.nhs.uk", "status": "waitlisted", "capacity": 2},
+        {"status": "confirmed", "capacity": 3},
+    )
+
+
+def test_offer_place_refuses_going_over_the_venue_without_an_override(organiser):
+    venue = factories.venue(capacity=2)
+    session = factories.published_session(capacity=2, venue=venue)
+    registrations = full_with_waiting(session, 1)
+
+    with pytest.raises(ValidationError) as error:
+        services.offer_place(actor=organiser, registration=registrations[2])
+
+    assert error.value.messages == [
+        f"{venue} holds 2 people and the session is full. To offer another place, edit the session and raise its "
+        "capacity with a reason for going over the venue’s capacity"
+    ]
+    assert Registration.objects.get(pk=registrations[2].pk).status == "waitlisted"
+
+
+def test_offer_place_refuses_someone_not_waiting(session, organiser):
+    registration = services.register(person=make_person(1), session=session)
+
+    with pytest.raises(ValidationError) as error:
+        services.offer_place(actor=organiser, registration=registration)
+
+    assert error.value.messages == ["First1 Last1 is not on the waiting list"]
 
 
 def test_places_taken_can_never_exceed_capacity_in_the_database(session):
@@ -269,14 +408,24 @@ def test_accept_invitation_after_registration_closed_is_refused(session):
     assert Invitation.objects.get().status == InvitationStatus.PENDING
 
 
-def test_decline_invitation_then_accept_is_refused(session):
+def test_a_decline_can_be_changed_to_an_accept_while_the_invitation_is_open(session):
     invitation = Invitation.objects.create(person=make_person(1), session=session)
     services.decline_invitation(invitation=invitation)
+
+    registration = services.accept_invitation(invitation=invitation)
+
+    assert registration.status == "confirmed"
+    assert Invitation.objects.get(pk=invitation.pk).status == InvitationStatus.ACCEPTED
+
+
+def test_accept_after_accept_is_refused(session):
+    invitation = Invitation.objects.create(person=make_person(1), session=session)
+    services.accept_invitation(invitation=invitation)
 
     with pytest.raises(services.LinkError) as error:
         services.accept_invitation(invitation=invitation)
 
-    assert str(error.value) == "You have already declined this invitation."
+    assert str(error.value) == "You have already accepted this invitation."
 
 
 def test_invite_groups_invites_members_once_leaving_out_invited_and_registered(session, organiser):

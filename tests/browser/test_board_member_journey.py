@@ -157,7 +157,10 @@ def test_board_member_pages_have_no_accessibility_violations(site, live_server):
         site.get_by_text(summary).click()
     assert_accessible(site)
 
-    site.get_by_role("button", name="Get a new calendar feed address").click()
+    site.get_by_role("link", name="Get a new calendar feed address").click()
+    site.wait_for_url(base + "/my/calendar/reset/")
+    assert_accessible(site)
+    site.get_by_role("button", name="Get a new address").click()
     site.wait_for_url(base + "/my/sessions/#calendar-feed")
     assert_accessible(site)
 

@@ -29,9 +29,10 @@ def test_organise_pages_are_accessible(site, live_server):
     )
     draft = factories.session(phase=pilot, code="PIL-DID-01")
     people = [factories.person(groups=[group], first_name=f"Person{n}", last_name="Leader") for n in range(8)]
-    factories.registration(session=session, person=people[0])
+    confirmed = factories.registration(session=session, person=people[0])
     factories.registration(session=session, person=people[1], status=RegistrationStatus.ATTENDED)
-    factories.registration(session=session, person=people[2], status="waitlisted")
+    waiting = factories.registration(session=session, person=people[2], status="waitlisted")
+    cost_line = factories.cost_line(session=session)
     factories.registration(session=session, person=people[3], status="cancelled", cancelled_at=timezone.now())
     factories.invitation(session=session, person=people[4])
     factories.invitation(
@@ -54,6 +55,13 @@ def test_organise_pages_are_accessible(site, live_server):
         f"/organise/sessions/{running.pk}/check-in/?q=person0",
         f"/organise/sessions/{ended.pk}/check-in/",
         f"/organise/sessions/{session.pk}/check-in/",
+        f"/organise/registrations/{confirmed.pk}/cancel/",
+        f"/organise/registrations/{waiting.pk}/cancel/",
+        f"/organise/registrations/{waiting.pk}/offer/",
+        f"/organise/costs/{cost_line.pk}/delete/",
+        f"/organise/sessions/{ended.pk}/check-in/finalise/",
+        "/organise/programmes/new/",
+        "/organise/programmes/dlw/edit/",
         "/organise/reach/",
     ]:
         site.goto(base + path)
@@ -78,6 +86,13 @@ def test_organise_pages_are_accessible(site, live_server):
     site.get_by_label("Email address").fill("nobody@example.nhs.uk")
     site.get_by_role("button", name="Send the invitation").click()
     assert_accessible(site)
+    # Cancelling a place: the error (no reason), then done.
+    site.goto(base + f"/organise/registrations/{confirmed.pk}/cancel/")
+    site.get_by_role("button", name="Cancel the place").click()
+    assert_accessible(site)
+    site.get_by_label("Reason").fill("Left the trust")
+    site.get_by_role("button", name="Cancel the place").click()
+    assert_accessible(site)
     # Check-in: mark one, bulk, finalise (banners).
     site.goto(base + f"/organise/sessions/{running.pk}/check-in/")
     site.get_by_role("button", name="Check in Person0 Leader").click()
@@ -86,5 +101,7 @@ def test_organise_pages_are_accessible(site, live_server):
     site.get_by_role("button", name="Check in the selected people").click()
     assert_accessible(site)
     site.goto(base + f"/organise/sessions/{ended.pk}/check-in/")
+    site.get_by_role("link", name="Finalise attendance").click()
+    assert_accessible(site)
     site.get_by_role("button", name="Finalise attendance").click()
     assert_accessible(site)

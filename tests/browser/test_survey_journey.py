@@ -117,6 +117,8 @@ def test_attendee_answers_pre_and_post_surveys_around_attended_session(site, liv
     assert "Jane Smith checked in" in site.locator("main").inner_text()
     assert_accessible(site)
 
+    site.get_by_role("link", name="Finalise attendance").click()
+    assert_accessible(site)
     site.get_by_role("button", name="Finalise attendance").click()
     site.wait_for_url(base + check_in)
     assert "Attendance finalised: 1 person marked as did not attend" in site.locator("main").inner_text()

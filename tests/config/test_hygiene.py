@@ -93,7 +93,7 @@ def test_public_programme_page_may_be_cached(client, db):
 
 
 def test_a_used_link_token_never_reaches_the_log(client, session, caplog):
-    invitation = Invitation.objects.create(person=factories.person(), session=session, status="declined")
+    invitation = Invitation.objects.create(person=factories.person(), session=session, status="accepted")
     url = reverse("attendees:invitation", kwargs={"pk": invitation.pk, "token": invitation.token})
 
     with caplog.at_level(logging.INFO):

@@ -341,3 +341,18 @@ def test_recommendation_never_says_confidence_grew_when_it_could_not_be_judged()
         "1 of 3 criteria met; 1 cannot be judged yet: mean change in overall confidence (points on the 5-point "
         "scale) (fewer than 8 matched pairs). Not met: attendance: attended as a share of places held (%).",
     )
+
+
+def test_ensure_default_criteria_is_audited_with_who_added_them(programme, organiser):
+    from summits.models import AuditEntry
+
+    ensure_default_criteria(programme=programme, actor=organiser)
+    ensure_default_criteria(programme=programme, actor=organiser)  # nothing new: no second entry
+
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.object_type, len(entry.after["criteria"])) == (
+        "criterion.suggested_added",
+        organiser,
+        "programme",
+        len(DEFAULTS),
+    )

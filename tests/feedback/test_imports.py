@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from attendees.models import Person, Registration
 from feedback import imports
 from feedback.enums import ItemType, ResponseSource
-from feedback.imports import ImportFileError, ResponsesRejected
+from feedback.imports import ImportFileError, ImportRejected
 from feedback.models import Answer, Item, Questionnaire, Response
 from feedback.services import ensure_default_questionnaires
 from summits.models import AuditEntry, Session
@@ -20,7 +20,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-HEADER = list(imports.COLUMNS)
+HEADER = list(imports.COLUMNS.all)
 CONFIDENCE = ["conf_overall", "conf_assurance"] + [f"conf_focus_{n}" for n in range(1, 7)]
 
 
@@ -370,7 +370,7 @@ def test_import_writes_nothing_when_any_row_is_bad(world):
     plan = check_rows(GOOD_ROWS)
     Person.objects.filter(email="omar@example.nhs.uk").update(email="omar.k@example.nhs.uk")
 
-    with pytest.raises(ResponsesRejected) as rejected:
+    with pytest.raises(ImportRejected) as rejected:
         imports.apply(plan=plan, actor=None)
 
     assert [str(error) for error in rejected.value.plan.errors] == [
@@ -402,7 +402,7 @@ def test_an_answer_given_online_is_never_replaced(world):
         submitted_at=timezone.now(),
     )
 
-    with pytest.raises(ResponsesRejected):
+    with pytest.raises(ImportRejected):
         import_rows(GOOD_ROWS)
 
     assert Response.objects.get().source == ResponseSource.WEB

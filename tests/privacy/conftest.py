@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from attendees import people_services
+from attendees import services as attendee_services
 from attendees.models import Person
 from outbox.models import Message
 from summits import audit
@@ -28,7 +28,7 @@ class Subject:
         EmailAddress.objects.create(user=user, email=EMAIL, primary=True, verified=True)
         Person.objects.filter(pk=person.pk).update(user=user)
         person.refresh_from_db()
-        self.person = people_services.update_person(
+        self.person = attendee_services.update_person(
             actor=organiser,
             person=person,
             first_name="Philippa",

@@ -136,6 +136,7 @@ def test_create_session_records_who_created_it_and_every_field(organiser, pilot,
         "online_url": "https://meet.example.nhs.uk/pil-pos-01",
         "region": "north_east_and_yorkshire",
         "capacity": 40,
+        "capacity_override_reason": "",
         "registration_opens_at": None,
         "registration_closes_at": f"{YEAR}-01-10T17:00:00+00:00",
         "facilitators": ["Dr Asha Patel"],
@@ -1281,3 +1282,188 @@ def test_update_phase_refuses_end_before_start(organiser, pilot):
         )
 
     assert error_messages(excinfo) == {"ends_on": ["The end date must be the same as or after the start date"]}
+
+
+def test_update_phase_refuses_overlapping_another_phase(organiser, pilot, rollout):
+    with pytest.raises(ValidationError) as excinfo:
+        services.update_phase(
+            actor=organiser,
+            phase=rollout,
+            starts_on=datetime.date(YEAR, 6, 1),
+            ends_on=datetime.date(YEAR, 12, 31),
+            target_attendees=600,
+        )
+
+    assert error_messages(excinfo) == {
+        "starts_on": [
+            f"The dates overlap the pilot phase (1 January {YEAR} to 30 June {YEAR}). "
+            "Phases of one programme cannot overlap"
+        ]
+    }
+
+
+# Starting in the past, on every path ----------------------------------------------------
+
+
+def in_the_past() -> dict:
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(days=2)
+    return {"starts_at": start, "ends_at": start + datetime.timedelta(hours=3)}
+
+
+def test_create_session_refuses_a_start_in_the_past(organiser):
+    phase = factories.phase()  # its window runs from 400 days ago to 400 days ahead
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.create_session(actor=organiser, details=details(phase, **in_the_past()))
+
+    assert error_messages(excinfo) == {"starts_at": ["The session must start in the future"]}
+    assert Session.objects.count() == 0
+
+
+def test_update_session_refuses_moving_the_start_into_the_past(organiser):
+    session = factories.published_session()
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.update_session(
+            actor=organiser, session=session, details=SessionDetails.from_session(session, **in_the_past())
+        )
+
+    assert error_messages(excinfo) == {"starts_at": ["The session must start in the future"]}
+
+
+def test_update_session_of_a_past_session_keeping_its_start_is_allowed(organiser):
+    session = factories.session(**in_the_past())
+
+    services.update_session(
+        actor=organiser, session=session, details=SessionDetails.from_session(session, summary="Slides attached")
+    )
+
+    assert Session.objects.get(pk=session.pk).summary == "Slides attached"
+
+
+def test_reschedule_session_refuses_a_start_in_the_past(organiser):
+    session = factories.published_session()
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.reschedule_session(
+            actor=organiser,
+            session=session,
+            venue=None,
+            online_url=session.online_url,
+            registration_closes_at=None,
+            **in_the_past(),
+        )
+
+    assert error_messages(excinfo) == {"starts_at": ["The session must start in the future"]}
+
+
+def test_duplicate_session_refuses_a_start_in_the_past(organiser):
+    session = factories.published_session()
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.duplicate_session(actor=organiser, session=session, code="COPY-01", **in_the_past())
+
+    assert error_messages(excinfo) == {"starts_at": ["The session must start in the future"]}
+    assert Session.objects.count() == 1
+
+
+# Capacity over the venue's --------------------------------------------------------------
+
+
+def test_create_session_over_the_venue_capacity_needs_a_reason(organiser, pilot):
+    hall = factories.venue(name="Small Hall", town="York", capacity=40)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.create_session(actor=organiser, details=details(pilot, venue=hall, capacity=500))
+
+    assert error_messages(excinfo) == {
+        "capacity": [
+            "Small Hall, York holds 40 people. Enter a capacity of 40 or fewer, or give the reason for going over "
+            "the venue’s capacity"
+        ]
+    }
+
+
+def test_create_session_over_the_venue_capacity_with_a_reason_keeps_it(organiser, pilot):
+    hall = factories.venue(name="Small Hall", town="York", capacity=40)
+
+    session = services.create_session(
+        actor=organiser,
+        details=details(pilot, venue=hall, capacity=45, capacity_override_reason=" Overflow room booked "),
+    )
+
+    assert (session.capacity, session.capacity_override_reason) == (45, "Overflow room booked")
+    assert only_entry().after["capacity_override_reason"] == "Overflow room booked"
+
+
+def test_a_capacity_within_the_venue_drops_the_override_reason(organiser, pilot):
+    hall = factories.venue(name="Small Hall", town="York", capacity=40)
+    session = services.create_session(
+        actor=organiser, details=details(pilot, venue=hall, capacity=45, capacity_override_reason="Overflow room")
+    )
+
+    services.update_session(actor=organiser, session=session, details=SessionDetails.from_session(session, capacity=40))
+
+    assert Session.objects.get(pk=session.pk).capacity_override_reason == ""
+
+
+# Programmes ----------------------------------------------------------------------------
+
+
+def windows(**overrides) -> dict:
+    values = {
+        "pilot": services.PhaseWindow(
+            starts_on=datetime.date(YEAR, 1, 1), ends_on=datetime.date(YEAR, 3, 31), target_attendees=120
+        ),
+        "rollout": services.PhaseWindow(
+            starts_on=datetime.date(YEAR, 4, 1), ends_on=datetime.date(YEAR, 12, 31), target_attendees=900
+        ),
+    }
+    values.update(overrides)
+    return values
+
+
+def test_save_programme_creates_it_with_both_phases_and_audits_them(organiser):
+    programme = services.save_programme(actor=organiser, name="DLW 2027", slug="dlw-2027", **windows())
+
+    phases = [(p.kind, p.starts_on, p.ends_on, p.target_attendees) for p in programme.phases.order_by("starts_on")]
+    assert phases == [
+        ("pilot", datetime.date(YEAR, 1, 1), datetime.date(YEAR, 3, 31), 120),
+        ("rollout", datetime.date(YEAR, 4, 1), datetime.date(YEAR, 12, 31), 900),
+    ]
+    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == [
+        "programme.create",
+        "phase.create",
+        "phase.create",
+    ]
+
+
+def test_save_programme_refuses_overlapping_phases_and_a_taken_slug(organiser, programme):
+    overlapping = services.PhaseWindow(starts_on=datetime.date(YEAR, 3, 1), ends_on=datetime.date(YEAR, 12, 31))
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.save_programme(actor=organiser, name="DLW 2027", slug=programme.slug, **windows(rollout=overlapping))
+
+    assert error_messages(excinfo) == {
+        "slug": [f"Another programme already uses “{programme.slug}”. Enter a different short name"],
+        "rollout_starts_on": [
+            f"The rollout phase must start after the pilot phase ends (31 March {YEAR}). "
+            "Phases of one programme cannot overlap"
+        ],
+    }
+
+
+def test_save_programme_edits_the_phases_but_not_past_their_sessions(organiser):
+    programme = services.save_programme(actor=organiser, name="DLW 2027", slug="dlw-2027", **windows())
+    pilot = programme.phases.get(kind=PhaseKind.PILOT)
+    factories.session(phase=pilot, code="PIL-01", starts_at=london(YEAR, 3, 20, 9))
+    shorter = services.PhaseWindow(starts_on=datetime.date(YEAR, 1, 1), ends_on=datetime.date(YEAR, 2, 28))
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.save_programme(
+            actor=organiser, programme=programme, name="DLW 2027", slug="dlw-2027", **windows(pilot=shorter)
+        )
+
+    assert error_messages(excinfo) == {
+        "pilot_starts_on": ["These sessions would fall outside the new dates: PIL-01. Move them first"]
+    }

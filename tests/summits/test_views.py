@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
+from outbox.sending import send_queued
 from summits import audit
 from summits.enums import PhaseKind, PilotDecisionOutcome, Region, SessionStatus
 from summits.models import AuditEntry, CostLine, Facilitator, PilotDecision, Session, Venue
@@ -44,6 +45,7 @@ def objects(programme):
         "venue": factories.venue(),
         "invitation": factories.invitation(session=session),
         "registration": factories.registration(session=session),
+        "waiting": factories.registration(session=session, status="waitlisted"),
     }
 
 
@@ -66,7 +68,9 @@ GET_PAGES = [
     "summits:venue-create",
     "summits:venue-edit",
     "summits:phase-edit",
-    "summits:pilot-decision",
+    "summits:programme-create",
+    "summits:programme-edit",
+    "attendees:pilot-decision",
     "summits:audit-log",
     "attendees:session-invite",
     "attendees:invite-person",
@@ -76,16 +80,17 @@ GET_PAGES = [
     "attendees:reach",
     "attendees:emails",
     "attendees:session-emails",
+    "summits:cost-line-delete",
+    "attendees:registration-cancel",
+    "attendees:registration-offer",
+    "attendees:attendance-finalise",
 ]
 POST_ONLY = [
     "summits:session-publish",
     "summits:cost-line-add",
-    "summits:cost-line-delete",
     "attendees:invitation-resend",
-    "attendees:registration-cancel",
     "attendees:check-in-mark",
     "attendees:check-in-undo",
-    "attendees:attendance-finalise",
     "attendees:email-retry",
     "attendees:emails-retry-failed",
     "attendees:session-emails-retry-failed",
@@ -109,6 +114,7 @@ def organiser_url(name: str, objects: dict) -> str:
         "summits:facilitator-edit": {"pk": objects["facilitator"].pk},
         "summits:venue-edit": {"pk": objects["venue"].pk},
         "summits:phase-edit": {"pk": objects["phase"].pk},
+        "summits:programme-edit": {"slug": objects["phase"].programme.slug},
         "attendees:session-invite": session_pk,
         "attendees:invite-person": session_pk,
         "attendees:session-registrations": session_pk,
@@ -118,6 +124,7 @@ def organiser_url(name: str, objects: dict) -> str:
         "attendees:attendance-finalise": session_pk,
         "attendees:invitation-resend": {"pk": objects["invitation"].pk},
         "attendees:registration-cancel": {"pk": objects["registration"].pk},
+        "attendees:registration-offer": {"pk": objects["waiting"].pk},
         "attendees:check-in-undo": {"pk": objects["registration"].pk},
         "attendees:session-emails": session_pk,
         "attendees:session-emails-retry-failed": session_pk,
@@ -218,7 +225,7 @@ def test_organiser_action_refuses_get(organiser_client, objects, name):
 
 
 def test_pilot_decision_page_without_a_programme_is_404(organiser_client):
-    response = organiser_client.get(reverse("summits:pilot-decision"))
+    response = organiser_client.get(reverse("attendees:pilot-decision"))
 
     assert response.status_code == 404
 
@@ -489,6 +496,83 @@ def test_session_create_shows_a_date_outside_the_phase_on_the_date(organiser_cli
     }
 
 
+def test_session_create_in_the_past_says_so_on_the_date(organiser_client):
+    phase = factories.phase()  # from 400 days ago to 400 days ahead
+    past = timezone.localdate() - datetime.timedelta(days=3)
+
+    response = organiser_client.post(
+        reverse("summits:session-create"),
+        session_form(phase, date_day=str(past.day), date_month=str(past.month), date_year=str(past.year)),
+    )
+
+    assert response.context["form"].errors == {"date": ["The session must start in the future"]}
+    assert Session.objects.count() == 0
+
+
+def test_session_create_over_the_venue_asks_for_a_reason_then_keeps_it(organiser_client, pilot):
+    hall = factories.venue(name="Small Hall", town="York", capacity=40)
+    data = session_form(pilot, venue=str(hall.pk), online_url="", capacity="500")
+
+    refused = organiser_client.post(reverse("summits:session-create"), data)
+    accepted = organiser_client.post(
+        reverse("summits:session-create"), {**data, "capacity_override_reason": "Main hall and overflow room"}
+    )
+
+    assert refused.context["form"].errors == {
+        "capacity": [
+            "Small Hall, York holds 40 people. Enter a capacity of 40 or fewer, or give the reason for going over "
+            "the venue’s capacity"
+        ]
+    }
+    assert accepted.status_code == 302
+    assert Session.objects.get().capacity_override_reason == "Main hall and overflow room"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "errors"),
+    [
+        ({"date_day": "9" * 30}, {"date": ["Date must be a real date"]}),
+        ({"start_time_hour": "9" * 30}, {"start_time": ["Start time must be a real time on the 24-hour clock"]}),
+        ({"date_year": "9" * 5000}, {"date": ["Date must be real numbers"]}),
+        ({"capacity": "9" * 30}, {"capacity": ["Capacity must be 10,000 or fewer"]}),
+    ],
+)
+def test_session_create_with_huge_numbers_is_a_form_error(organiser_client, pilot, overrides, errors):
+    response = organiser_client.post(reverse("summits:session-create"), session_form(pilot, **overrides))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == errors
+
+
+def test_cost_line_with_a_huge_amount_is_a_form_error(organiser_client):
+    session = factories.session()
+
+    response = organiser_client.post(
+        reverse("summits:cost-line-add", kwargs={"pk": session.pk}),
+        {"category": "venue", "description": "Room hire", "amount": "£" + "9" * 40},
+    )
+
+    assert response.status_code == 200
+    assert response.context["cost_form"].errors == {"amount": ["The amount is too large"]}
+
+
+def test_phase_edit_with_a_huge_target_is_a_form_error(organiser_client, pilot):
+    response = organiser_client.post(
+        reverse("summits:phase-edit", kwargs={"pk": pilot.pk}),
+        {
+            "starts_on_day": "1",
+            "starts_on_month": "1",
+            "starts_on_year": str(YEAR),
+            "ends_on_day": "30",
+            "ends_on_month": "6",
+            "ends_on_year": str(YEAR),
+            "target_attendees": "9" * 30,
+        },
+    )
+
+    assert response.context["form"].errors == {"target_attendees": ["The target must be 1,000,000 or fewer"]}
+
+
 def test_session_create_shows_a_duplicate_code(organiser_client, pilot):
     factories.session(phase=pilot, code="PIL-POS-01", starts_at=london(YEAR, 2, 2, 9))
 
@@ -514,6 +598,69 @@ def test_session_edit_of_published_session_raises_sequence_when_moved(organiser_
         1,
         SessionStatus.PUBLISHED,
     )
+
+
+def test_session_edit_raising_capacity_gives_the_places_to_the_waiting_list(
+    organiser_client, pilot, mailoutbox, django_capture_on_commit_callbacks
+):
+    session = factories.published_session(phase=pilot, code="PIL-POS-01", capacity=2, starts_at=london(YEAR, 1, 12, 9))
+    factories.registration(session=session)
+    factories.registration(session=session)
+    waiting = factories.registration(
+        session=session, person=factories.person(email="first.waiting@example.nhs.uk"), status="waitlisted"
+    )
+    send_queued()
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            reverse("attendees:session-edit", kwargs={"pk": session.pk}),
+            session_form(
+                pilot,
+                start_time_minute="00",
+                end_time_minute="00",
+                title=session.title,
+                online_url=session.online_url,
+                capacity="3",
+            ),
+        )
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.capacity, session.places_taken) == (3, 3)
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    send_queued()
+    assert [m.to for m in mailoutbox] == [["first.waiting@example.nhs.uk"]]
+
+
+def test_phase_edit_overlapping_the_other_phase_says_so(organiser_client, pilot, programme):
+    factories.phase(
+        programme=programme,
+        kind=PhaseKind.ROLLOUT,
+        starts_on=datetime.date(YEAR, 7, 1),
+        ends_on=datetime.date(YEAR, 12, 31),
+    )
+
+    response = organiser_client.post(
+        reverse("summits:phase-edit", kwargs={"pk": pilot.pk}),
+        {
+            "starts_on_day": "1",
+            "starts_on_month": "1",
+            "starts_on_year": str(YEAR),
+            "ends_on_day": "31",
+            "ends_on_month": "7",
+            "ends_on_year": str(YEAR),
+            "target_attendees": "120",
+        },
+    )
+
+    assert response.context["form"].errors == {
+        "starts_on": [
+            f"The dates overlap the rollout phase (1 July {YEAR} to 31 December {YEAR}). "
+            "Phases of one programme cannot overlap"
+        ]
+    }
 
 
 def test_session_edit_form_starts_with_the_session_values(organiser_client, pilot):
@@ -707,7 +854,7 @@ def test_pilot_decision_page_records_the_decision(organiser_client, organiser, p
     today = timezone.localdate()
 
     response = organiser_client.post(
-        reverse("summits:pilot-decision") + f"?programme={programme.slug}",
+        reverse("attendees:pilot-decision") + f"?programme={programme.slug}",
         {
             "outcome": "go_with_changes",
             "rationale": "Shorter pre-reading",
@@ -718,7 +865,7 @@ def test_pilot_decision_page_records_the_decision(organiser_client, organiser, p
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("summits:pilot-decision") + f"?programme={programme.slug}"
+    assert response.url == reverse("attendees:pilot-decision") + f"?programme={programme.slug}"
     decision = PilotDecision.objects.get()
     assert (decision.programme, decision.outcome, decision.decided_by, decision.decided_on) == (
         programme,
@@ -732,7 +879,7 @@ def test_pilot_decision_page_refuses_a_future_date(organiser_client, programme):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
     response = organiser_client.post(
-        reverse("summits:pilot-decision"),
+        reverse("attendees:pilot-decision"),
         {
             "outcome": "go",
             "rationale": "Good",
@@ -755,7 +902,35 @@ def test_audit_log_lists_entries_newest_first(organiser_client, organiser):
     response = organiser_client.get(reverse("summits:audit-log"))
 
     assert list(response.context["entries"]) == [second, first]
-    assertContains(response, "venue.update")
+    assertContains(response, "Changed the venue")
+
+
+def test_audit_log_shows_entries_in_words(organiser_client, organiser):
+    session = factories.session()
+    audit.record(
+        actor=organiser,
+        action="session.update",
+        obj=session,
+        before={"theme": "possible", "region": "", "starts_at": f"{YEAR}-05-31T12:30:00+00:00"},
+        after={"theme": "how_did", "region": "south_west", "starts_at": f"{YEAR}-05-31T13:30:00+01:00"},
+    )
+
+    response = organiser_client.get(reverse("summits:audit-log"))
+
+    entry = response.context["entries"][0]
+    assert audit.action_in_words(entry.action) == "Changed the session"
+    assert [(s.label, s.value) for s in audit.values_in_words(entry.object_type, entry.after)] == [
+        ("Theme", "How did"),
+        ("Region", "South West"),
+        ("Starts", f"31 May {YEAR}, 13:30"),
+    ]
+    assert [s.value for s in audit.values_in_words(entry.object_type, entry.before)] == [
+        "The possible",
+        "(blank)",
+        f"31 May {YEAR}, 13:30",
+    ]
+    assertContains(response, "<strong>Theme</strong>: How did", html=False)
+    assertNotContains(response, "how_did")
 
 
 def test_audit_log_filters_by_object_type(organiser_client, organiser):
@@ -813,6 +988,57 @@ def assert_same_count_at_one_and_three(client, url: str, add_row) -> None:
 
 def test_programme_page_queries_do_not_grow_with_sessions(client, list_phase):
     assert_same_count_at_one_and_three(client, reverse("summits:programme"), lambda n: add_rich_session(list_phase, n))
+
+
+def test_programme_page_queries_do_not_grow_with_filters_applied(client, list_phase):
+    url = reverse("summits:programme") + f"?theme=possible&region=london&month={YEAR}-03"
+    assert_same_count_at_one_and_three(client, url, lambda n: add_rich_session(list_phase, n))
+
+
+def test_programme_page_filters_by_theme_region_and_month(client):
+    def published(code, **values):
+        return factories.published_session(code=code, starts_at=london(YEAR, 3, 10, 9), **values)
+
+    published("POS-LONDON", theme="possible", region=Region.LONDON)
+    published("POS-NATIONAL", theme="possible", region="")
+    published("POS-SOUTH-WEST", theme="possible", region=Region.SOUTH_WEST)
+    published("HOW-LONDON", theme="how_to", region=Region.LONDON)
+    factories.published_session(code="POS-APRIL", theme="possible", starts_at=london(YEAR, 4, 10, 9))
+
+    response = client.get(
+        reverse("summits:programme"), {"theme": "possible", "region": "london", "month": f"{YEAR}-03"}
+    )
+
+    shown = [s.code for group in response.context["months"] for s in group.sessions]
+    assert shown == ["POS-LONDON", "POS-NATIONAL"]
+
+
+def test_programme_page_with_no_match_offers_all_workshops(client):
+    factories.published_session(theme="possible")
+
+    response = client.get(reverse("summits:programme"), {"theme": "how_did"})
+
+    assertContains(response, "No upcoming workshops match these filters.")
+
+
+@pytest.mark.parametrize(
+    ("access", "places_taken", "wording"),
+    [
+        ("invitation_only", 0, "2 of 2. By invitation only"),
+        ("invitation_only", 2, "Full. By invitation only: invited people who accept join the waiting list"),
+        ("open_to_groups", 2, "Full: people in its leadership groups can join the waiting list"),
+    ],
+)
+def test_public_pages_say_honestly_who_can_take_a_place(client, access, places_taken, wording):
+    session = factories.published_session(code="PUB-01", capacity=2, access=access)
+    Session.objects.filter(pk=session.pk).update(places_taken=places_taken)
+
+    listing = client.get(reverse("summits:programme"))
+    detail = client.get(reverse("summits:public-session-detail", kwargs={"code": "PUB-01"}))
+
+    assertContains(listing, wording)
+    assertContains(detail, wording)
+    assertNotContains(listing, "Full: join the waiting list")
 
 
 def test_session_list_queries_do_not_grow_with_sessions(organiser_client, list_phase):
@@ -997,3 +1223,121 @@ def test_session_detail_shows_its_history(organiser_client, organiser, pilot):
     response = organiser_client.get(reverse("summits:session-detail", kwargs={"pk": session.pk}))
 
     assert [entry.action for entry in response.context["history"]] == ["session.publish"]
+
+
+# Confirming before removing a cost line -----------------------------------------------------
+
+
+def test_cost_line_delete_asks_to_confirm_and_changes_nothing(organiser_client):
+    session = factories.session(code="PIL-POS-09")
+    line = factories.cost_line(session=session, description="Room hire", amount="1200.50")
+
+    response = organiser_client.get(reverse("summits:cost-line-delete", kwargs={"pk": line.pk}))
+
+    assertContains(response, '<h1 class="nhsuk-heading-xl">Remove the cost line “Room hire”</h1>', html=True)
+    assertContains(response, "(Venue hire, £1,200.50) is removed from PIL-POS-09")
+    assert CostLine.objects.count() == 1
+
+
+def test_cost_line_add_accepts_pounds_as_people_write_them(organiser_client):
+    session = factories.session()
+
+    organiser_client.post(
+        reverse("summits:cost-line-add", kwargs={"pk": session.pk}),
+        {"category": "venue", "description": "Room hire", "amount": "£1,200.50"},
+    )
+
+    assert str(CostLine.objects.get().amount) == "1200.50"
+
+
+# Programmes --------------------------------------------------------------------------------
+
+
+def programme_post(**overrides) -> dict:
+    data = {
+        "name": "Digital Leadership Workshops 2027",
+        "slug": "dlw-2027",
+        "description": "",
+        "pilot_starts_on_day": "1",
+        "pilot_starts_on_month": "1",
+        "pilot_starts_on_year": str(YEAR),
+        "pilot_ends_on_day": "31",
+        "pilot_ends_on_month": "3",
+        "pilot_ends_on_year": str(YEAR),
+        "pilot_target_attendees": "120",
+        "rollout_starts_on_day": "1",
+        "rollout_starts_on_month": "4",
+        "rollout_starts_on_year": str(YEAR),
+        "rollout_ends_on_day": "31",
+        "rollout_ends_on_month": "12",
+        "rollout_ends_on_year": str(YEAR),
+        "rollout_target_attendees": "900",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_programme_create_page_creates_the_programme_and_its_phases(organiser_client):
+    response = organiser_client.post(reverse("summits:programme-create"), programme_post())
+
+    assert response.url == reverse("summits:dashboard") + "?programme=dlw-2027"
+    programme = queries_programme("dlw-2027")
+    assert [(p.kind, p.target_attendees) for p in programme.phases.order_by("starts_on")] == [
+        ("pilot", 120),
+        ("rollout", 900),
+    ]
+
+
+def queries_programme(slug):
+    from summits.models import Programme
+
+    return Programme.objects.get(slug=slug)
+
+
+def test_programme_create_page_shows_overlap_and_huge_numbers_as_errors(organiser_client):
+    response = organiser_client.post(
+        reverse("summits:programme-create"),
+        programme_post(rollout_starts_on_month="3", pilot_target_attendees="9" * 30, rollout_ends_on_day="9" * 30),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "pilot_target_attendees": ["The target must be 1,000,000 or fewer"],
+        "rollout_ends_on": ["Rollout end date must be a real date"],
+    }
+
+
+def test_programme_edit_page_refuses_overlapping_phases(organiser_client, organiser):
+    organiser_client.post(reverse("summits:programme-create"), programme_post())
+
+    response = organiser_client.post(
+        reverse("summits:programme-edit", kwargs={"slug": "dlw-2027"}), programme_post(rollout_starts_on_month="3")
+    )
+
+    assert response.context["form"].errors == {
+        "rollout_starts_on": [
+            f"The rollout phase must start after the pilot phase ends (31 March {YEAR}). "
+            "Phases of one programme cannot overlap"
+        ]
+    }
+
+
+def test_session_list_shows_places_taken_and_waiting(organiser_client):
+    session = factories.published_session(code="PIL-POS-01", capacity=2)
+    factories.registration(session=session)
+    factories.registration(session=session)
+    factories.registration(session=session, status="waitlisted")
+
+    response = organiser_client.get(reverse("summits:session-list"))
+
+    assert [(s.code, s.places_taken, s.waiting) for s in response.context["sessions"]] == [("PIL-POS-01", 2, 1)]
+    assertContains(response, "2 of 2 taken")
+    assertContains(response, "1 waiting")
+
+
+def test_month_calendar_shows_session_titles(organiser_client):
+    factories.session(code="PIL-POS-01", title="The art of the possible", starts_at=london(YEAR, 3, 10, 9, 30))
+
+    response = organiser_client.get(reverse("summits:session-calendar-month", kwargs={"year": YEAR, "month": 3}))
+
+    assertContains(response, "09:30 The art of the possible</a>")
