@@ -86,6 +86,7 @@ class ThrowawayDatabase:
 def setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "true")  # a local run: settings are off-production
     sys.path.insert(0, str(ROOT))
     import django
 

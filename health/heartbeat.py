@@ -20,8 +20,14 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+# Rows of processes gone this long are removed (every restart of a worker is a new process).
+FORGET_AFTER = timezone.timedelta(days=1)
+
+
 def beat(worker: str | None = None) -> None:
-    WorkerHeartbeat.objects.update_or_create(worker=worker or worker_name(), defaults={"beat_at": timezone.now()})
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(worker=worker or worker_name(), defaults={"beat_at": now})
+    WorkerHeartbeat.objects.filter(beat_at__lt=now - FORGET_AFTER).delete()
 
 
 def stop(worker: str | None = None) -> None:

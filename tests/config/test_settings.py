@@ -304,3 +304,29 @@ def test_settings_refuse_a_bad_debug_value():
     assert result.stderr.strip().splitlines()[-1] == (
         "django.core.exceptions.ImproperlyConfigured: DEBUG must be true or false, not 'sometimes'."
     )
+
+
+def test_trusted_proxy_count_reaches_allauth_and_axes():
+    script = (
+        "import config.settings as s; "
+        "print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.AXES_IPWARE_PROXY_COUNT, s.AXES_IPWARE_META_PRECEDENCE_ORDER)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ.get("PATH", ""), "DEBUG": "true", "TRUSTED_PROXY_COUNT": "2"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.stdout.strip() == "2 2 ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR']"
+
+
+def test_behind_one_proxy_allauth_limits_the_real_client(rf, settings):
+    from allauth.account.adapter import get_adapter
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.5", REMOTE_ADDR="127.0.0.1")
+
+    assert get_adapter(request).get_client_ip(request) == "203.0.113.5"

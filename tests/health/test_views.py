@@ -87,3 +87,11 @@ def test_heartbeat_thread_beats_until_the_process_stops(transactional_db):
         stopped.set()
     heartbeat.stop()
     assert WorkerHeartbeat.objects.count() == 0
+
+
+def test_a_beat_forgets_processes_gone_for_a_day(db):
+    _beat(2 * 24 * 3600)
+
+    heartbeat.beat("worker-2:456")
+
+    assert list(WorkerHeartbeat.objects.values_list("worker", flat=True)) == ["worker-2:456"]
