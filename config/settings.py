@@ -298,6 +298,8 @@ PERIODIC_JOBS = {
     "reminders": {"task": "attendees.reminders.send_reminders_task", "every_seconds": 15 * 60},
     "survey-emails": {"task": "feedback.dispatch.send_survey_emails_task", "every_seconds": 15 * 60},
     "housekeeping": {"task": "outbox.tasks.housekeeping", "every_seconds": 24 * 60 * 60},
+    # Data protection: erases people whose retention period has run out (docs/retention.md).
+    "purge-personal-data": {"task": "privacy.tasks.purge_personal_data_task", "every_seconds": 24 * 60 * 60},
 }
 SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 15)
 TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 14)

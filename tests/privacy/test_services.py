@@ -17,6 +17,7 @@ from feedback.models import Answer, Response
 from feedback.pseudonyms import participant_key
 from outbox.models import Message
 from privacy import services
+from privacy.tasks import purge_personal_data_task
 from summits.models import AuditEntry, Session
 from tests import factories
 from tests.privacy.conftest import EMAIL, NAME
@@ -173,3 +174,20 @@ def test_purge_erases_only_people_past_retention(db):
     assert Registration.objects.filter(session__phase__programme=old_programme).get().person.first_name == "Erased"
     # Running again finds nobody: erased rows are never erased twice.
     assert services.purge_plan(retention_days=730).people == []
+
+
+def test_the_worker_runs_the_purge_daily_with_the_configured_retention(db, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 730
+    _, old_person = _ended_programme(800)
+    _, recent_person = _ended_programme(10)
+    old_email = old_person.email
+
+    result = purge_personal_data_task.enqueue()
+
+    assert settings.PERIODIC_JOBS["purge-personal-data"] == {
+        "task": "privacy.tasks.purge_personal_data_task",
+        "every_seconds": 24 * 60 * 60,
+    }
+    assert result.return_value == {"people_erased": 1}
+    assert Person.objects.filter(email=old_email).exists() is False
+    assert Person.objects.filter(pk=recent_person.pk).exists() is True
