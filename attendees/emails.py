@@ -25,7 +25,7 @@ promotion, reminders, updates and REQUESTs (DOMAIN.md rule 8).
 """
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,18 +54,19 @@ REGISTRATION_KINDS = (
 # Queueing (inside the services' transactions) -------------------------------------------------
 
 
-def send_invitations(*, invitation_ids: list[int]) -> int:
-    """Queues one invitation email per invitation: a fixed number of queries whatever the
-    number. Returns how many were queued."""
-    rows = Invitation.objects.filter(pk__in=invitation_ids).values_list("pk", "person__email", "session_id")
-    return outbox.enqueue(
-        outbox.message(
-            MessageKind.INVITATION,
-            recipient=email,
-            about=(Invitation._meta.label_lower, pk),
-            session_id=session_id,
-        )
-        for pk, email, session_id in rows.iterator(chunk_size=2000)
+def send_invitations(*, invitations: QuerySet[Invitation]) -> int:
+    """Queues one invitation email per invitation in `invitations`: one statement whatever
+    their number. Returns how many were queued."""
+    return _queue(MessageKind.INVITATION, invitations)
+
+
+def _queue(kind: str, rows: QuerySet, context: dict | None = None) -> int:
+    """One `kind` email per invitation or registration in `rows`, to its person."""
+    return outbox.enqueue_rows(
+        kind,
+        rows.order_by("pk").values_list("pk", "person__email", "session_id"),
+        about_type=rows.model._meta.label_lower,
+        context=context,
     )
 
 
@@ -85,58 +86,35 @@ def send_registration(*, registration: Registration) -> None:
     )
 
 
-def _queue_for_registrations(kind: str, registration_ids: list[int], context: dict | None = None) -> int:
-    rows = Registration.objects.filter(pk__in=registration_ids).values_list("pk", "person__email", "session_id")
-    return outbox.enqueue(
-        outbox.message(
-            kind,
-            recipient=email,
-            about=(Registration._meta.label_lower, pk),
-            session_id=session_id,
-            context=context,
-        )
-        for pk, email, session_id in rows
-    )
-
-
 def send_promotion(*, registration_id: int) -> None:
     """A place came free and the waiting list gave it to this person: the news and a REQUEST."""
-    _queue_for_registrations(MessageKind.REGISTRATION_PROMOTED, [registration_id])
+    _queue(MessageKind.REGISTRATION_PROMOTED, Registration.objects.filter(pk=registration_id))
 
 
 def send_cancellation(*, registration_id: int, by_organiser: bool = False) -> None:
     """Confirms a cancelled place; someone who held a place also gets METHOD:CANCEL."""
-    _queue_for_registrations(MessageKind.REGISTRATION_CANCELLED, [registration_id], {"by_organiser": by_organiser})
-
-
-def send_reminders(*, registration_ids: list[int], days_before: int) -> int:
-    """ "Your workshop is in 7 days / tomorrow" to each registration."""
-    return _queue_for_registrations(MessageKind.REMINDER, registration_ids, {"days_before": days_before})
-
-
-def _registrants(session: Session) -> list[tuple[int, str, bool]]:
-    """(registration id, email, holds a place) for the confirmed and the waitlisted."""
-    rows = (
-        Registration.objects.filter(
-            session=session, status__in=(RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
-        )
-        .order_by("created_at", "pk")
-        .values_list("pk", "person__email", "status")
+    _queue(
+        MessageKind.REGISTRATION_CANCELLED,
+        Registration.objects.filter(pk=registration_id),
+        {"by_organiser": by_organiser},
     )
-    return [(pk, email, status == RegistrationStatus.CONFIRMED) for pk, email, status in rows]
+
+
+def send_reminders(*, registrations: QuerySet[Registration], days_before: int) -> int:
+    """ "Your workshop is in 7 days / tomorrow" to each registration."""
+    return _queue(MessageKind.REMINDER, registrations, {"days_before": days_before})
 
 
 def _queue_for_registrants(kind: str, session: Session, context: dict) -> int:
-    return outbox.enqueue(
-        outbox.message(
-            kind,
-            recipient=email,
-            about=(Registration._meta.label_lower, pk),
-            session_id=session.pk,
-            context={**context, "has_a_place": has_a_place},
-        )
-        for pk, email, has_a_place in _registrants(session)
+    """To the confirmed (who hold a place: `has_a_place`) and to the waiting list."""
+    registrations = Registration.objects.filter(session=session)
+    with_place = _queue(
+        kind, registrations.filter(status=RegistrationStatus.CONFIRMED), {**context, "has_a_place": True}
     )
+    waiting = _queue(
+        kind, registrations.filter(status=RegistrationStatus.WAITLISTED), {**context, "has_a_place": False}
+    )
+    return with_place + waiting
 
 
 def send_session_update(*, session: Session, changes: list[dict]) -> int:

@@ -90,7 +90,13 @@ def send_due_reminders(now: datetime.datetime | None = None) -> dict[int, int]:
         with transaction.atomic():
             candidates = list(due_reminders(days_before, now).values_list("pk", flat=True))
             created = _record(candidates, days_before, now) if candidates else []
-            sent[days_before] = emails.send_reminders(registration_ids=created, days_before=days_before)
+            sent[days_before] = (
+                emails.send_reminders(
+                    registrations=Registration.objects.filter(pk__in=created), days_before=days_before
+                )
+                if created
+                else 0
+            )
     return sent
 
 

@@ -347,13 +347,10 @@ def invite_groups(
         },
     )
     if person_ids:
-        ids = list(
-            Invitation.objects.filter(session=session, person_id__in=person_ids, sent_at__isnull=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
+        # One outbox row per person, inserted by one statement in this transaction.
+        emails.send_invitations(
+            invitations=Invitation.objects.filter(session=session, person_id__in=person_ids, sent_at__isnull=True)
         )
-        # One outbox row per person, inserted in bulk in this transaction.
-        emails.send_invitations(invitation_ids=ids)
     return len(person_ids)
 
 
@@ -367,7 +364,7 @@ def invite_person(*, actor, session: Session, person: Person) -> Invitation:
         raise ValidationError({"person": f"{person} is already registered on this session"})
     invitation = Invitation.objects.create(session=session, person=person, invited_by=actor)
     audit.record(actor=actor, action="invitation.invite_person", obj=session, after={"person": person.email})
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    emails.send_invitations(invitations=Invitation.objects.filter(pk=invitation.pk))
     return invitation
 
 
@@ -380,7 +377,7 @@ def resend_invitation(*, actor, invitation: Invitation) -> Invitation:
     audit.record(
         actor=actor, action="invitation.resend", obj=invitation.session, after={"person": invitation.person.email}
     )
-    emails.send_invitations(invitation_ids=[invitation.pk])
+    emails.send_invitations(invitations=Invitation.objects.filter(pk=invitation.pk))
     return invitation
 
 

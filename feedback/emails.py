@@ -26,13 +26,12 @@ TEMPLATES = {MessageKind.SURVEY_LINK: "survey_link", MessageKind.SURVEY_REMINDER
 
 def queue(kind: str, *, link_ids: list[int]) -> int:
     """One `kind` email (survey link or survey reminder) per link."""
-    rows = SurveyLink.objects.filter(pk__in=link_ids).values_list(
-        "pk", "registration__person__email", "registration__session_id"
+    rows = (
+        SurveyLink.objects.filter(pk__in=link_ids)
+        .order_by("pk")
+        .values_list("pk", "registration__person__email", "registration__session_id")
     )
-    return outbox.enqueue(
-        outbox.message(kind, recipient=email, about=(SurveyLink._meta.label_lower, pk), session_id=session_id)
-        for pk, email, session_id in rows
-    )
+    return outbox.enqueue_rows(kind, rows, about_type=SurveyLink._meta.label_lower)
 
 
 def write(messages: list[Message]) -> dict[int, registry.Written]:

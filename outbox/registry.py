@@ -4,6 +4,15 @@ its AppConfig.ready(), so the outbox stays at the bottom of the dependency chain
 A writer takes a batch of messages of its kind and returns, by message id, the EmailMessage to
 send or a Skip saying why it is no longer wanted. It loads what it needs for the whole batch at
 once, so a sender's queries do not grow with the batch.
+
+Why emails are written when sent rather than when queued: queuing stays one bulk INSERT inside
+the organiser's transaction (10,000 invitations would otherwise mean 30,000 template renders
+while the transaction holds its locks); the email carries the session as it is when it goes
+(an invitation queued before a move shows the new time, a REQUEST carries the current
+SEQUENCE); and one that is no longer wanted can be skipped. What cannot be worked out again
+later (what a change changed from and to, the reminder's day) is stored in the row's `context`.
+Crash safety is the same either way: the row exists from the moment of the change, and a retry
+writes the same email again from the same data.
 """
 
 from collections.abc import Callable, Iterable

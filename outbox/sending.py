@@ -103,6 +103,8 @@ def _mark_sent(batch: Batch, message: Message, subject: str) -> None:
         last_error="",
         lease_token="",
         leased_until=None,
+        # An email stored as written (a sign-in code) is not kept once it has gone.
+        content={},
     )
 
 
@@ -237,7 +239,8 @@ def send_batch(batch: Batch) -> dict[str, int]:
                 counts[_retry_later(batch, message, broken.reason, subject)] += 1
                 continue
             try:
-                smtp.send_messages([email])
+                if not smtp.send_messages([email]):
+                    raise smtplib.SMTPRecipientsRefused({message.recipient: (550, b"the message has no recipient")})
             except Exception as error:
                 failure = classify(error)
                 if failure.permanent:

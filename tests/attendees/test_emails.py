@@ -118,7 +118,7 @@ def to(message) -> str:
 
 def send_invitations(invitation_ids: list[int]) -> dict[str, int]:
     """Queues the invitations as a service does, then lets the outbox send them."""
-    emails.send_invitations(invitation_ids=invitation_ids)
+    emails.send_invitations(invitations=Invitation.objects.filter(pk__in=invitation_ids))
     return send_queued()
 
 
@@ -254,16 +254,17 @@ def test_send_invitations_skips_answered_invitation(session):
 def test_send_invitations_queries_to_queue_do_not_grow(session, django_assert_num_queries, size):
     ids = [invite(factories.person(), session).pk for _ in range(size)]
 
-    # The invitations' emails, and one INSERT of the outbox rows.
-    with django_assert_num_queries(2):
-        emails.send_invitations(invitation_ids=ids)
+    # One INSERT … SELECT of the outbox rows.
+    with django_assert_num_queries(1):
+        emails.send_invitations(invitations=Invitation.objects.filter(pk__in=ids))
 
     assert Message.objects.filter(state="queued").count() == size
 
 
 @pytest.mark.parametrize("size", [1, 3])
 def test_send_invitations_queries_to_send_grow_only_by_one_update_per_message(session, django_assert_num_queries, size):
-    emails.send_invitations(invitation_ids=[invite(factories.person(), session).pk for _ in range(size)])
+    ids = [invite(factories.person(), session).pk for _ in range(size)]
+    emails.send_invitations(invitations=Invitation.objects.filter(pk__in=ids))
 
     # Claim (select, update, read back), the invitations with person and session, their focus
     # areas, one UPDATE per message as the relay accepts it, stamping the invitations sent, and
@@ -485,7 +486,7 @@ def test_send_session_update_query_count_does_not_grow(session, django_assert_nu
     for _ in range(size):
         services.register(person=factories.person(), session=session)
 
-    # The registrations with their people's addresses, and one INSERT of the outbox rows.
+    # One INSERT … SELECT for those with a place, one for the waiting list.
     with django_assert_num_queries(2):
         emails.send_session_update(session=session, changes=[])
 
@@ -543,7 +544,7 @@ def test_send_reminder_subject_details_and_cancel_link(session, days_before, sub
     registration = services.register(person=jane(), session=session)
     Message.objects.all().delete()
 
-    emails.send_reminders(registration_ids=[registration.pk], days_before=days_before)
+    emails.send_reminders(registrations=Registration.objects.filter(pk=registration.pk), days_before=days_before)
     send_queued()
 
     (message,) = mail.outbox
@@ -560,7 +561,7 @@ def test_send_reminder_not_for_a_waitlisted_place(session):
     waiting = services.register(person=omar(), session=session)
     Message.objects.all().delete()
 
-    emails.send_reminders(registration_ids=[waiting.pk], days_before=7)
+    emails.send_reminders(registrations=Registration.objects.filter(pk=waiting.pk), days_before=7)
     send_queued()
 
     assert mail.outbox == []
@@ -572,7 +573,7 @@ def test_send_reminder_not_for_a_cancelled_session(session):
     Session.objects.filter(pk=session.pk).update(status=SessionStatus.CANCELLED, cancellation_reason="Unwell")
     Message.objects.all().delete()
 
-    emails.send_reminders(registration_ids=[registration.pk], days_before=1)
+    emails.send_reminders(registrations=Registration.objects.filter(pk=registration.pk), days_before=1)
     send_queued()
 
     assert mail.outbox == []

@@ -153,3 +153,24 @@ def test_two_senders_at_once_send_each_message_once(settings, smtp_server):
     assert outcomes == ["ok", "ok"]
     assert sorted(smtp_server.recorder.recipients()) == addresses
     assert set(Message.objects.values_list("state", "attempts")) == {("sent", 1)}
+
+
+def test_an_email_stored_as_written_goes_as_it_was_and_is_not_kept_once_sent():
+    from django.core import mail
+    from django.core.mail import EmailMultiAlternatives
+
+    email = EmailMultiAlternatives(subject="Your code", body="ABCD-EFGH", to=["asha@example.nhs.uk"])
+    email.attach_alternative("<p>ABCD-EFGH</p>", "text/html")
+    queue_email(email)
+    assert row("asha@example.nhs.uk").content["body"] == "ABCD-EFGH"
+
+    assert send_queued() == {**NOTHING, "sent": 1}
+
+    (sent,) = mail.outbox
+    assert (sent.subject, sent.body, sent.to, sent.alternatives) == (
+        "Your code",
+        "ABCD-EFGH",
+        ["asha@example.nhs.uk"],
+        [("<p>ABCD-EFGH</p>", "text/html")],
+    )
+    assert row("asha@example.nhs.uk").content == {}
