@@ -141,7 +141,8 @@ def main() -> None:
         rows = count * len(CONFIDENCE)
         print(
             f"database: {connection.vendor}; file: {rows:,} answer rows for {count:,} registrations, "
-            f"{len(content) / 1e6:.1f} MB"
+            f"{len(content) / 1e6:.1f} MB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+            "(figures grow with it)"
         )
 
         # The shared import flow, as the organisers' pages and the command run it: the preview
