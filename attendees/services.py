@@ -1,11 +1,13 @@
-"""Writes for invitations, registrations and attendance.
+"""Writes for invitations, registrations, people and leadership groups.
 
-Capacity: a place is taken with one conditional UPDATE of the session's `places_taken`
-counter (`... WHERE places_taken < capacity`). The database evaluates the condition and the
-increment together under the row's lock, so simultaneous accepts can never overbook — on
-PostgreSQL a second writer waits for the first and re-checks the condition; SQLite's
-IMMEDIATE transactions let one writer in at a time. A CHECK constraint
-(places_taken <= capacity) backs it up.
+Capacity: every path that changes who holds a place (registering, cancelling, a capacity
+change, an organiser's offer) first locks the session's row (`_lock_session`), so they run one
+after another per session — on PostgreSQL a second writer waits for the first and then sees
+its committed work; SQLite's IMMEDIATE transactions let one writer in at a time. Under that
+lock a newcomer joins the waiting list while anyone waits, and freed or added places go to the
+people waiting, in queue order (`fill_places_from_waiting_list`). A place is taken with one
+conditional UPDATE of the session's `places_taken` counter (`... WHERE places_taken <
+capacity`), and a CHECK constraint (places_taken <= capacity) backs it up.
 
 Emails are sent after commit by background tasks (attendees/tasks.py).
 """
