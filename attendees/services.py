@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from attendees import tasks
@@ -60,12 +60,14 @@ def registration_problem(session: Session, now: datetime.datetime | None = None)
 # Places ----------------------------------------------------------------------------------
 
 
-def _take_place(session_id: int) -> bool:
-    """Takes one place if one is free: a single conditional UPDATE, safe under concurrency."""
-    return (
-        Session.objects.filter(pk=session_id, places_taken__lt=F("capacity")).update(places_taken=F("places_taken") + 1)
-        == 1
-    )
+def _take_place(session_id: int, *, unless_someone_waits: bool = False) -> bool:
+    """Takes one place if one is free (and, with `unless_someone_waits`, nobody is on the waiting
+    list): a single conditional UPDATE, safe under concurrency."""
+    sessions = Session.objects.filter(pk=session_id, places_taken__lt=F("capacity"))
+    if unless_someone_waits:
+        waiting = Registration.objects.filter(session_id=OuterRef("pk"), status=RegistrationStatus.WAITLISTED)
+        sessions = sessions.exclude(Exists(waiting))
+    return sessions.update(places_taken=F("places_taken") + 1) == 1
 
 
 def _free_place(session_id: int) -> None:
@@ -110,8 +112,7 @@ def _register(*, person: Person, session: Session, invitation: Invitation | None
     and has checked that it takes registrations. A newcomer joins the queue while anyone is
     waiting, even when a place is free: free places belong to the people waiting (see
     fill_places_from_waiting_list)."""
-    someone_waiting = Registration.objects.filter(session_id=session.pk, status=RegistrationStatus.WAITLISTED).exists()
-    confirmed = not someone_waiting and _take_place(session.pk)
+    confirmed = _take_place(session.pk, unless_someone_waits=True)
     now = timezone.now()
     try:
         registration = Registration.objects.create(
