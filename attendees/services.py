@@ -1,11 +1,13 @@
-"""Writes for invitations, registrations and attendance.
+"""Writes for invitations, registrations, people and leadership groups.
 
-Capacity: a place is taken with one conditional UPDATE of the session's `places_taken`
-counter (`... WHERE places_taken < capacity`). The database evaluates the condition and the
-increment together under the row's lock, so simultaneous accepts can never overbook — on
-PostgreSQL a second writer waits for the first and re-checks the condition; SQLite's
-IMMEDIATE transactions let one writer in at a time. A CHECK constraint
-(places_taken <= capacity) backs it up.
+Capacity: every path that changes who holds a place (registering, cancelling, a capacity
+change, an organiser's offer) first locks the session's row (`_lock_session`), so they run one
+after another per session — on PostgreSQL a second writer waits for the first and then sees
+its committed work; SQLite's IMMEDIATE transactions let one writer in at a time. Under that
+lock a newcomer joins the waiting list while anyone waits, and freed or added places go to the
+people waiting, in queue order (`fill_places_from_waiting_list`). A place is taken with one
+conditional UPDATE of the session's `places_taken` counter (`... WHERE places_taken <
+capacity`), and a CHECK constraint (places_taken <= capacity) backs it up.
 
 Emails are queued in the outbox inside the same transactions (attendees/emails.py); the
 worker sends them after commit.
@@ -17,7 +19,7 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from attendees import emails
@@ -55,12 +57,14 @@ def registration_problem(session: Session, now: datetime.datetime | None = None)
 # Places ----------------------------------------------------------------------------------
 
 
-def _take_place(session_id: int) -> bool:
-    """Takes one place if one is free: a single conditional UPDATE, safe under concurrency."""
-    return (
-        Session.objects.filter(pk=session_id, places_taken__lt=F("capacity")).update(places_taken=F("places_taken") + 1)
-        == 1
-    )
+def _take_place(session_id: int, *, unless_someone_waits: bool = False) -> bool:
+    """Takes one place if one is free (and, with `unless_someone_waits`, nobody is on the waiting
+    list): a single conditional UPDATE, safe under concurrency."""
+    sessions = Session.objects.filter(pk=session_id, places_taken__lt=F("capacity"))
+    if unless_someone_waits:
+        waiting = Registration.objects.filter(session_id=OuterRef("pk"), status=RegistrationStatus.WAITLISTED)
+        sessions = sessions.exclude(Exists(waiting))
+    return sessions.update(places_taken=F("places_taken") + 1) == 1
 
 
 def _free_place(session_id: int) -> None:
@@ -105,8 +109,7 @@ def _register(*, person: Person, session: Session, invitation: Invitation | None
     and has checked that it takes registrations. A newcomer joins the queue while anyone is
     waiting, even when a place is free: free places belong to the people waiting (see
     fill_places_from_waiting_list). The email is an outbox row in the same transaction."""
-    someone_waiting = Registration.objects.filter(session_id=session.pk, status=RegistrationStatus.WAITLISTED).exists()
-    confirmed = not someone_waiting and _take_place(session.pk)
+    confirmed = _take_place(session.pk, unless_someone_waits=True)
     now = timezone.now()
     try:
         registration = Registration.objects.create(

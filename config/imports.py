@@ -5,7 +5,9 @@ supply an `Importer` — only their reader, their checks and their writer:
 
     read(content, filename) -> rows        # ImportFileError for a problem with the whole file
     check(rows) -> plan                    # every row validated; writes nothing
-    apply(plan=plan, actor=user, source=filename) -> plan   # checks again, all or nothing
+    apply(plan=plan, actor=user, source=filename) -> plan
+        # checks plan.rows (again) inside its transaction and writes, all or nothing; raises
+        # ImportRejected with the checked plan when a row is bad
 
 A plan has `rows`, `errors` (RowError), `is_valid`, `bad_row_count` and `report()` (lines of
 text). Everything else is here, once: reading CSV and .xlsx into rows with a clear message for
@@ -208,6 +210,12 @@ def read_rows(content: bytes, filename: str, columns: Columns) -> list[SourceRow
 # The importer ------------------------------------------------------------------------------------
 
 
+class Unchecked(NamedTuple):
+    """Rows for a writer to check and write: writers only read `plan.rows`, and check them."""
+
+    rows: list[SourceRow]
+
+
 @dataclass(frozen=True)
 class Importer:
     """One kind of import: its name (for parked uploads) and its three steps."""
@@ -218,16 +226,17 @@ class Importer:
     apply: Callable[..., Any]
 
     def run(self, content: bytes, filename: str, *, actor, write: bool = True):
-        """Reads and checks the file, then (when `write` and every row is good) writes it.
-        Returns the plan; a plan with errors means nothing was written. ImportFileError for a
-        file-level problem."""
-        plan = self.check(self.read(content, filename))
-        if plan.is_valid and write:
-            try:
-                plan = self.apply(plan=plan, actor=actor, source=filename)
-            except ImportRejected as rejected:
-                plan = rejected.plan
-        return plan
+        """Reads the file and checks it (`write=False`: the preview), or reads it and imports it
+        (the writer checks the rows itself, once, inside its transaction, and writes only if
+        every row is good). Returns the plan; a plan with errors means nothing was written.
+        ImportFileError for a file-level problem."""
+        rows = self.read(content, filename)
+        if not write:
+            return self.check(rows)
+        try:
+            return self.apply(plan=Unchecked(rows), actor=actor, source=filename)
+        except ImportRejected as rejected:
+            return rejected.plan
 
 
 # Parking an upload between the preview and the confirmation ---------------------------------------

@@ -12,17 +12,21 @@ from feedback.imports.checking import ResponsesImportPlan, check
 from feedback.models import Answer, Response
 from summits import audit
 
-WRITE_BATCH = 2000
 
-
-def _copy(model, columns: list[str], rows: Iterable[tuple]) -> None:
-    """PostgreSQL: streams rows into the model's table with one COPY (constraints and indexes
-    still apply). cursor.cursor is psycopg 3's own cursor, which has copy()."""
+def _insert(model, columns: list[str], rows: Iterable[tuple]) -> None:
+    """Inserts plain rows into the model's table, constraints and indexes applying as ever. On
+    PostgreSQL one COPY streams them (cursor.cursor is psycopg 3's own cursor, which has
+    copy()); elsewhere one prepared INSERT runs for every row (the driver loops in C): no model
+    instances, and no batches cut short by SQLite's limit on parameters per query."""
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", list(rows))
 
 
 def _new_ids(model, count: int) -> list[int]:
@@ -37,35 +41,19 @@ def _new_ids(model, count: int) -> list[int]:
 
 def _create_responses(plan: ResponsesImportPlan) -> dict[tuple[int, str], int]:
     """Adds the plan's responses; returns their ids by (registration id, survey)."""
-    now = timezone.now()
+    submitted_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    columns = ["registration_id", "kind", "questionnaire_id", "submitted_at", "source"]
+    rows = [
+        (registration_id, kind, questionnaire_id, submitted_at, ResponseSource.IMPORT.value)
+        for (registration_id, kind), questionnaire_id in plan.responses.items()
+    ]
     if connection.vendor == "postgresql":
-        keys = list(plan.responses)
-        ids = dict(zip(keys, _new_ids(Response, len(keys)), strict=True))
-        _copy(
-            Response,
-            ["id", "registration_id", "kind", "questionnaire_id", "submitted_at", "source"],
-            (
-                (ids[key], key[0], key[1], questionnaire_id, now, ResponseSource.IMPORT.value)
-                for key, questionnaire_id in plan.responses.items()
-            ),
-        )
-        return ids
-    responses = Response.objects.bulk_create(
-        [
-            Response(
-                registration_id=registration_id,
-                kind=kind,
-                questionnaire_id=questionnaire_id,
-                submitted_at=now,
-                source=ResponseSource.IMPORT,
-            )
-            for (registration_id, kind), questionnaire_id in plan.responses.items()
-        ],
-        batch_size=WRITE_BATCH,
-    )
-    if all(response.pk is not None for response in responses):
-        return {(response.registration_id, response.kind): response.pk for response in responses}
-    ids = {}  # a database that cannot return ids from a bulk insert
+        # COPY returns no ids: take them from the sequence first.
+        ids = _new_ids(Response, len(rows))
+        _insert(Response, ["id", *columns], [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+        return dict(zip(plan.responses, ids, strict=True))
+    _insert(Response, columns, rows)
+    ids = {}
     for chunk in chunks(sorted({registration_id for registration_id, _ in plan.responses})):
         found = Response.objects.filter(registration_id__in=chunk).values_list("registration_id", "kind", "pk")
         ids.update(((registration_id, kind), pk) for registration_id, kind, pk in found)
@@ -73,13 +61,8 @@ def _create_responses(plan: ResponsesImportPlan) -> dict[tuple[int, str], int]:
 
 
 def _insert_answers(rows: Iterable[tuple[int, int, int | None, str]]) -> None:
-    """Inserts (response id, item id, value, text) rows: one COPY on PostgreSQL (a hundred
-    thousand in a fraction of a second), elsewhere bulk inserts with instances made from
-    positional arguments, the quick way."""
-    if connection.vendor == "postgresql":
-        _copy(Answer, ["response_id", "item_id", "value", "text"], rows)
-        return
-    Answer.objects.bulk_create((Answer(None, *row) for row in rows), batch_size=WRITE_BATCH)
+    """Inserts (response id, item id, value, text) rows."""
+    _insert(Answer, ["response_id", "item_id", "value", "text"], rows)
 
 
 def apply(*, plan: ResponsesImportPlan, actor, source: str = "") -> ResponsesImportPlan:

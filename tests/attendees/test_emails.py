@@ -434,7 +434,7 @@ def test_send_cancellation_leaving_the_waiting_list_has_no_invite(session, djang
         services.cancel_registration(registration=waiting)
 
     (message,) = mail.outbox
-    assert message.subject == "You have left the waiting list: Assuring digital decisions, 10 June 2031"
+    assert message.subject == "You are no longer on the waiting list: Assuring digital decisions, 10 June 2031"
     assert message.body.splitlines()[2] == "You are no longer on the waiting list for this workshop."
     assert calendar_part(message) == (None, None)
 

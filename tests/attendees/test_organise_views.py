@@ -298,6 +298,26 @@ def test_registration_cancel_page_for_the_waiting_list_speaks_of_the_waiting_lis
     assertNotContains(response, "place was cancelled")
 
 
+def test_registration_cancel_from_the_waiting_list_says_removed_not_cancelled(
+    organiser_client, session, mailoutbox, django_capture_on_commit_callbacks
+):
+    person = factories.person(first_name="Asha", last_name="Patel", email="asha@example.nhs.uk")
+    waiting = factories.registration(session=session, person=person, status=RegistrationStatus.WAITLISTED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(
+            reverse("attendees:registration-cancel", kwargs={"pk": waiting.pk}), {"reason": "Asked to be removed"}
+        )
+
+    assert messages_of(response) == [
+        "Asha Patel removed from the waiting list for ROL-HOW-01. They have been emailed your reason"
+    ]
+    [email] = mailoutbox
+    assert "You are no longer on the waiting list for this workshop." in email.body
+    assert "The organisers gave this reason: Asked to be removed" in email.body
+    assert email.subject.startswith("You are no longer on the waiting list: ")
+
+
 def test_registration_cancel_without_a_reason_is_refused(organiser_client, session):
     confirmed = factories.registration(session=session)
 

@@ -38,7 +38,7 @@ def test_a_job_is_enqueued_once_per_slot():
     ]
 
 
-def test_the_configured_jobs_cover_outbox_reminders_surveys_and_housekeeping(settings):
+def test_the_configured_jobs_cover_outbox_reminders_surveys_housekeeping_and_the_purge(settings):
     jobs = {job.name: (job.task, job.every) for job in schedule.jobs()}
 
     assert jobs == {
@@ -46,6 +46,7 @@ def test_the_configured_jobs_cover_outbox_reminders_surveys_and_housekeeping(set
         "reminders": ("attendees.reminders.send_reminders_task", 900),
         "survey-emails": ("feedback.dispatch.send_survey_emails_task", 900),
         "housekeeping": ("outbox.tasks.housekeeping", 86400),
+        "purge-personal-data": ("privacy.tasks.purge_personal_data_task", 86400),
     }
 
 
