@@ -509,3 +509,18 @@ def test_dashboard_and_the_three_exports_agree(evaluator_client, standard, tmp_p
         pytest.skip("pdftotext is not installed (apt-get install poppler-utils), so the PDF's text is not checked")
     assert _pdf_figures(exports["pdf"], tmp_path) == expected
     assert "Recommendation: Go with changes</h2>" in html
+
+
+def test_organisers_get_the_same_disclosure_controlled_dashboard_as_evaluators(client, standard):
+    query = HOME + "?programme=dlw-2026-27&group=Integrated care boards"
+    seen = {}
+    for role in ("evaluator", "organiser"):
+        client.force_login(factories.staff_user(f"{role}@example.nhs.uk", role=role))
+        report = client.get(query).context["report"]
+        seen[role] = ([(t.slug, t.rows) for t in report.tables], [h.text for h in report.headlines])
+
+    assert seen["organiser"] == seen["evaluator"]
+    reach = dict(seen["organiser"][0])["reach"]
+    assert [(row["group"], row["attended"]) for row in reach if row["group"] == "Integrated care boards"] == [
+        ("Integrated care boards", 10)
+    ]
