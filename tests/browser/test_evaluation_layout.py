@@ -1,15 +1,17 @@
-"""The outcome pages fit the screen: at 1,280 px every report table fits its column (no table
-scrolls sideways) and at 320 px the tables reflow, so the page never scrolls sideways. axe-core
-runs on every page visited."""
+"""The outcome pages of the demo programme fit the screen: at 1,280 px every report table fits its
+column (no table scrolls sideways) and at 320 px the tables reflow, so the page never scrolls
+sideways. axe-core runs on every page visited."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
+from attendees.demo import seed_people
 from evaluation.criteria import ensure_default_criteria
-from tests import factories
+from feedback.demo import seed_responses
+from summits.demo import seed_schedule
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_organiser_journey import sign_in_by_code
-from tests.evaluation.conftest import build_standard
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,10 +24,12 @@ TABLES_SCROLLING = """[...document.querySelectorAll('.app-table-scroll')]
 
 def test_outcome_pages_have_no_horizontal_scroll_at_1280_and_320_px(site, live_server):
     base = live_server.url
-    user = factories.staff_user("evaluator@example.nhs.uk", role="evaluator")
+    demo = seed_schedule()
+    seed_people(demo["programme"])
+    seed_responses(demo["programme"])
+    ensure_default_criteria(programme=demo["programme"])
+    user = get_user_model().objects.get(email="evaluator@example.nhs.uk")
     user.user_permissions.add(Permission.objects.get(codename="download_research_extract"))
-    standard = build_standard()
-    ensure_default_criteria(programme=standard.programme)
     sign_in_by_code(site, base, "evaluator@example.nhs.uk", "/evaluation/")
 
     for width in (1280, 320):
@@ -33,6 +37,7 @@ def test_outcome_pages_have_no_horizontal_scroll_at_1280_and_320_px(site, live_s
         for path in (
             "/evaluation/?programme=dlw-2026-27",
             "/evaluation/?programme=dlw-2026-27&phase=pilot&theme=possible",
+            "/evaluation/?programme=dlw-2026-27&group=Community trust boards",
             "/evaluation/pilot/?programme=dlw-2026-27",
             "/evaluation/extracts/?programme=dlw-2026-27",
         ):
