@@ -51,3 +51,10 @@ class CriterionResultKind(models.TextChoices):
     MET = "met", "Met"
     NOT_MET = "not_met", "Not met"
     NOT_ENOUGH_DATA = "not_enough_data", "Not enough data"
+
+
+class ExtractStatus(models.TextChoices):
+    PENDING = "pending", "Being prepared"
+    READY = "ready", "Ready to download"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluation", "0001_success_criteria"),
+        ("evaluation", "0002_research_extract"),
     ]
 
     operations = [
