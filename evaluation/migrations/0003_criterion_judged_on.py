@@ -15,7 +15,10 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[
                     ("point", "On its point estimate"),
-                    ("confident", "Met with confidence: its 95% confidence interval lies wholly past the threshold"),
+                    (
+                        "confident",
+                        "Met with confidence: the whole of its 95% confidence interval must meet the criterion",
+                    ),
                 ],
                 default="point",
                 max_length=10,
