@@ -57,6 +57,7 @@ bench: setup
 	$(PY) benchmarks/report_pdf.py
 	$(PY) benchmarks/evaluation.py
 	$(PY) benchmarks/email_fanout.py
+	$(PY) benchmarks/evaluation_outputs.py
 	@echo "benchmarks/accept_burst.py needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres $(PY) benchmarks/accept_burst.py"
 	@echo "benchmarks/survey_submit.py takes some minutes: $(PY) benchmarks/survey_submit.py (SQLite), and with DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_survey for PostgreSQL"
 

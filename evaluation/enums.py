@@ -25,7 +25,10 @@ class Judgement(models.TextChoices):
     """How a criterion's figure is held against its threshold."""
 
     POINT_ESTIMATE = "point", "On its point estimate"
-    WITH_CONFIDENCE = "confident", "Met with confidence: its 95% confidence interval lies wholly past the threshold"
+    WITH_CONFIDENCE = (
+        "confident",
+        "Met with confidence: the whole of its 95% confidence interval must meet the criterion",
+    )
 
 
 # Metrics with a confidence interval: the proportions (Wilson) and the mean changes (t).
@@ -51,3 +54,10 @@ class CriterionResultKind(models.TextChoices):
     MET = "met", "Met"
     NOT_MET = "not_met", "Not met"
     NOT_ENOUGH_DATA = "not_enough_data", "Not enough data"
+
+
+class ExtractStatus(models.TextChoices):
+    PENDING = "pending", "Being prepared"
+    READY = "ready", "Ready to download"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"

@@ -140,6 +140,13 @@ class Table:
         return [column for column in self.columns if column.is_key]
 
     @property
+    def shown_columns(self) -> list[Column]:
+        """The columns worth a place on a page: a Note column only when a row has a note."""
+        if any(row.get("note") for row in self.rows):
+            return self.columns
+        return [column for column in self.columns if column.key != "note"]
+
+    @property
     def metric_columns(self) -> list[Column]:
         return [column for column in self.columns if not column.is_key]
 

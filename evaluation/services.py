@@ -1,13 +1,14 @@
 """Writes for the evaluation: the programme's success criteria (the only thing evaluators may
-change; they never edit programme data)."""
+change; they never edit programme data), and research extracts (requested, built, downloaded)."""
 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from evaluation.enums import METRICS_WITH_CI, CriterionScope, Judgement, Metric
-from evaluation.models import SuccessCriterion
+from evaluation.enums import METRICS_WITH_CI, CriterionScope, ExtractStatus, Judgement, Metric
+from evaluation.models import ResearchExtract, SuccessCriterion
 from summits import audit
 from summits.models import Programme
 
@@ -83,3 +84,81 @@ def delete_criterion(*, actor, criterion: SuccessCriterion) -> None:
         before=audit.snapshot(criterion, FIELDS),
     )
     criterion.delete()
+
+
+# Research extracts ------------------------------------------------------------------------------
+
+EXTRACT_PERMISSION = "evaluation.download_research_extract"
+
+
+class ExtractRefused(Exception):
+    """The user may not have a research extract (no permission, or it is not ready)."""
+
+
+def _extract_audit(actor, action: str, extract: ResearchExtract, **after) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=extract,
+        after={"programme": extract.programme.slug, "selection": extract.selection_text} | after,
+    )
+
+
+@transaction.atomic
+def request_extract(*, actor, programme: Programme, filters) -> ResearchExtract:
+    """Records the request (audit-logged) and builds the extract in a background task after commit."""
+    from evaluation.tasks import build_research_extract
+
+    if not actor.has_perm(EXTRACT_PERMISSION):
+        raise ExtractRefused("You do not have permission to request research extracts")
+    extract = ResearchExtract.objects.create(
+        programme=programme,
+        requested_by=actor,
+        selection={name: value for name, value in vars(filters).items() if value},
+        selection_text=filters.describe(),
+    )
+    _extract_audit(actor, "research_extract.requested", extract)
+    transaction.on_commit(lambda: build_research_extract.enqueue(extract.pk))
+    return extract
+
+
+def build_extract(*, extract_id: int) -> ResearchExtract:
+    """Builds a requested extract (the background task's work): ready with its CSV, or refused
+    for fewer than 8 participants, or failed with the reason. Runs once per request."""
+    from evaluation import extracts
+    from evaluation.data import load_frames
+    from evaluation.reporting import Filters
+
+    with transaction.atomic():
+        extract = ResearchExtract.objects.select_for_update().select_related("programme").get(pk=extract_id)
+        if extract.status != ExtractStatus.PENDING:
+            return extract
+    try:
+        built = extracts.build_extract(load_frames(extract.programme), Filters(**extract.selection))
+    except extracts.TooFewParticipants as refused:
+        extract.status, extract.reason = ExtractStatus.REFUSED, str(refused)
+    except Exception:
+        extract.status, extract.reason, extract.finished_at = (
+            ExtractStatus.FAILED,
+            "It could not be built",
+            timezone.now(),
+        )
+        extract.save(update_fields=["status", "reason", "finished_at"])
+        raise  # the task backend records the error
+    else:
+        extract.status, extract.content = ExtractStatus.READY, built.content
+        extract.participants, extract.rows = built.participants, built.rows
+    extract.finished_at = timezone.now()
+    extract.save(update_fields=["status", "reason", "content", "participants", "rows", "finished_at"])
+    return extract
+
+
+@transaction.atomic
+def download_extract(*, actor, extract: ResearchExtract) -> bytes:
+    """The extract's CSV for someone with the permission; every download is audit-logged."""
+    if not actor.has_perm(EXTRACT_PERMISSION):
+        raise ExtractRefused("You do not have permission to download research extracts")
+    if extract.status != ExtractStatus.READY:
+        raise ExtractRefused("This research extract is not ready to download")
+    _extract_audit(actor, "research_extract.downloaded", extract, participants=extract.participants)
+    return bytes(extract.content)

@@ -1,7 +1,9 @@
 """The evaluators' pages (organisers may read them too): the outcomes dashboard with filters, the
 pilot evaluation with its success criteria and recommendation, criteria editing, and the
-CSV / XLSX / PDF exports. Everything shown is pseudonymised and disclosure-controlled
-(evaluation.reporting); board members never get here (permission summits.view_outcomes)."""
+CSV / XLSX / PDF exports — aggregates only, pseudonymised and disclosure-controlled
+(evaluation.reporting), the same for evaluators and organisers; board members never get here
+(permission summits.view_outcomes). Record-level research extracts need a permission of their
+own (evaluation.download_research_extract), granted by an admin."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -10,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
@@ -17,8 +20,8 @@ from evaluation import criteria, services, svg
 from evaluation.data import focus_area_choices, group_names
 from evaluation.exports import CONTENT_TYPES, export_filename, render_export
 from evaluation.forms import EXPORT_FORMATS, CriterionForm, FilterForm
-from evaluation.models import SuccessCriterion
-from evaluation.reporting import Filters, build_report
+from evaluation.models import ResearchExtract, SuccessCriterion
+from evaluation.reporting import RESEARCH_EXTRACT_NOTE, Filters, build_report
 from summits.enums import PhaseKind
 from summits.models import Programme, Session
 from summits.queries import current_programme, phase_overview
@@ -33,14 +36,22 @@ def _programme(request: HttpRequest) -> Programme:
     return programme
 
 
-def _filter_form(request: HttpRequest, programme: Programme) -> tuple[FilterForm, Filters]:
-    sessions = [
+def _session_choices(programme: Programme) -> list[tuple[str, str]]:
+    return [
         (code, f"{code}: {title}")
         for code, title in Session.objects.filter(phase__programme=programme)
         .order_by("starts_at", "code")
         .values_list("code", "title")
     ]
-    form = FilterForm(request.GET or None, groups=group_names(), sessions=sessions, focus_areas=focus_area_choices())
+
+
+def _filter_form(request: HttpRequest, programme: Programme) -> tuple[FilterForm, Filters]:
+    form = FilterForm(
+        request.GET or None,
+        groups=group_names(),
+        sessions=_session_choices(programme),
+        focus_areas=focus_area_choices(),
+    )
     # An invalid filter is shown in the error summary; the valid ones still apply.
     return form, Filters(**form.valid_filters())
 
@@ -71,6 +82,7 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             "phases": phase_overview().filter(programme=programme),
             "export_formats": EXPORT_FORMATS,
             "export_query": _export_query(self.request, programme),
+            "can_extract": self.request.user.has_perm(services.EXTRACT_PERMISSION),
         }
         return context
 
@@ -164,6 +176,46 @@ def export(request: HttpRequest, export_format: str) -> HttpResponse:
     return response
 
 
+@login_required
+@permission_required(services.EXTRACT_PERMISSION, raise_exception=True)
+def research_extracts(request: HttpRequest) -> HttpResponse:
+    """Request a research extract for a selection; the list of one's own extracts with a
+    download link once each is ready (they are built in the background)."""
+    programme = _programme(request)
+    form = _extract_form(request, programme)
+    if request.method == "POST" and form.is_valid():
+        filters = Filters(**{name: form.cleaned_data[name] or "" for name in Filters.__dataclass_fields__})
+        services.request_extract(actor=request.user, programme=programme, filters=filters)
+        messages.success(request, f"Your research extract of {filters.describe()} is being prepared")
+        return redirect(reverse("evaluation:extracts") + f"?programme={programme.slug}")
+    extracts = ResearchExtract.objects.filter(programme=programme, requested_by=request.user).defer("content")[:20]
+    return render(
+        request,
+        "evaluation/research_extracts.html",
+        {"programme": programme, "form": form, "extracts": extracts, "research_note": RESEARCH_EXTRACT_NOTE},
+    )
+
+
+def _extract_form(request: HttpRequest, programme: Programme) -> FilterForm:
+    return FilterForm(request.POST or None, groups=group_names(), sessions=_session_choices(programme))
+
+
+@login_required
+@permission_required(services.EXTRACT_PERMISSION, raise_exception=True)
+@require_safe
+def research_extract_download(request: HttpRequest, pk: int) -> HttpResponse:
+    extract = get_object_or_404(ResearchExtract.objects.select_related("programme"), pk=pk, requested_by=request.user)
+    try:
+        content = services.download_extract(actor=request.user, extract=extract)
+    except services.ExtractRefused as refused:
+        raise Http404(str(refused)) from None
+    response = HttpResponse(content, content_type=CONTENT_TYPES["csv"])
+    filename = slugify(f"{extract.programme.slug}-research-extract-{extract.pk}")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 urlpatterns = [
     path("", DashboardView.as_view(), name="home"),
     path("pilot/", PilotEvaluationView.as_view(), name="pilot"),
@@ -172,4 +224,6 @@ urlpatterns = [
     path("criteria/<int:pk>/edit/", criterion_edit, name="criterion-edit"),
     path("criteria/<int:pk>/delete/", criterion_delete, name="criterion-delete"),
     path("export/<str:export_format>/", export, name="export"),
+    path("extracts/", research_extracts, name="extracts"),
+    path("extracts/<int:pk>/download/", research_extract_download, name="extract-download"),
 ]

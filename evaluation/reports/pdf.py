@@ -44,6 +44,7 @@ rl_config.useA85 = 0
 
 PSEUDONYMISED = "Pseudonymised: contains no names or email addresses."
 WITHHELD = "withheld"
+SUPPRESSED_BAR = "1–7"
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 20 * mm
@@ -301,14 +302,17 @@ def _chart_drawing(chart: Chart) -> Drawing:
         bars.groupSpacing = 6
         bars.barSpacing = 1
 
-    # A withheld figure is a gap with the word in it, so that nobody reads it as zero.
+    # A withheld figure is a gap with the word in it, so that nobody reads it as zero; in a chart
+    # of counts the gap is a count of 1 to 7.
+    kinds = {column.key: column.kind for column in chart.table.columns}
+    missing = SUPPRESSED_BAR if all(kinds.get(series.column) == "count" for series in chart.series) else WITHHELD
     bar_width = slot / max(len(bars.data), 1)
     bars.naLabel = NA_Label()
-    bars.naLabel.text = WITHHELD
+    bars.naLabel.text = missing
     bars.naLabel.fontName = ITALIC
     bars.naLabel.fontSize = 8
     bars.naLabel.fillColor = NHS_DARK_GREY
-    bars.naLabel.angle = 0 if bar_width >= stringWidth(WITHHELD, ITALIC, 8) + 6 else 90
+    bars.naLabel.angle = 0 if bar_width >= stringWidth(missing, ITALIC, 8) + 6 else 90
     bars.naLabel.boxAnchor = "s" if bars.naLabel.angle == 0 else "w"
     bars.naLabel.dy = 2
     drawing.add(bars)
@@ -373,9 +377,15 @@ def _tables(tables: list[Table]) -> list:
 
 def _report_table(table: Table) -> tuple[PdfTable, list[str]]:
     """The table, and the distinct row notes that its Note column refers to by number."""
-    columns = table.columns
+    # Notes go under the table, numbered, so that figures and labels keep the width.
+    columns = [column for column in table.columns if column.key != "note"]
     labels = [column.label for column in columns]
     body = [[format_value(row.get(column.key), column.format) for column in columns] for row in table.rows]
+    # A key repeated on the rows that follow (a question with many free-text answers) is printed once.
+    if columns and columns[0].is_key:
+        for cells, previous in zip(body[1:][::-1], body[:-1][::-1], strict=True):
+            if cells[0] == previous[0]:
+                cells[0] = ""
     right = [index for index, column in enumerate(columns) if column.format != "text"]
 
     # A withheld figure's reason is usually the same for many rows: say it once, under the table.

@@ -156,17 +156,18 @@ def _table_sheet(sheet: WriteOnlyWorksheet, table: Table | None) -> None:
         _widths(sheet, [60])
         sheet.append([_cell(sheet, "There is no data for this table in this selection.")])
         return
-    has_notes = any(row.get("note") for row in table.rows) and "note" not in {c.key for c in table.columns}
-    labels = [column.label for column in table.columns] + (["Note"] if has_notes else [])
+    columns = table.shown_columns
+    has_notes = any(row.get("note") for row in table.rows) and "note" not in {c.key for c in columns}
+    labels = [column.label for column in columns] + (["Note"] if has_notes else [])
     widths = [
         _width(column.label, [format_value(row.get(column.key), column.format) for row in table.rows])
-        for column in table.columns
+        for column in columns
     ]
     _widths(sheet, widths + ([50] if has_notes else []))
     sheet.freeze_panes = "A2"
     sheet.append(_header(sheet, labels))
     for row in table.rows:
-        cells = [_value_cell(sheet, row.get(column.key), column.format) for column in table.columns]
+        cells = [_value_cell(sheet, row.get(column.key), column.format) for column in columns]
         if has_notes:
             cells.append(_cell(sheet, row.get("note") or ""))
         sheet.append(cells)

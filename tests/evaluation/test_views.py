@@ -150,10 +150,38 @@ def _urls(criterion) -> list[tuple[str, str, str]]:
     ]
 
 
+def _extract_urls(programme) -> list[tuple[str, str, str]]:
+    """The research-extract pages: a permission of their own, which no role has by default."""
+    return [
+        ("extracts", "get", reverse("evaluation:extracts") + f"?programme={programme.slug}"),
+        ("extracts", "post", reverse("evaluation:extracts") + f"?programme={programme.slug}"),
+        ("extract-download", "get", reverse("evaluation:extract-download", args=[1])),
+    ]
+
+
 def test_every_evaluation_url_is_in_the_permission_lists(small):
     from evaluation.urls import urlpatterns
 
-    assert sorted({pattern.name for pattern in urlpatterns}) == sorted({name for name, *_ in _urls(small[1])})
+    assert sorted({pattern.name for pattern in urlpatterns}) == sorted(
+        {name for name, *_ in _urls(small[1]) + _extract_urls(small[0])}
+    )
+
+
+@pytest.mark.parametrize("role", ["evaluator", "organiser", None])
+def test_research_extract_pages_refuse_every_role_without_the_permission(client, small, role):
+    client.force_login(factories.staff_user("someone@example.nhs.uk", role=role))
+
+    results = [(path, getattr(client, method)(path).status_code) for _, method, path in _extract_urls(small[0])]
+
+    assert results == [(path, 403) for _, _, path in _extract_urls(small[0])]
+
+
+def test_research_extract_pages_send_anonymous_people_to_sign_in(client, small):
+    results = [(path, getattr(client, method)(path)) for _, method, path in _extract_urls(small[0])]
+
+    assert [(path, r.status_code, r.url) for path, r in results] == [
+        (path, 302, "/accounts/login/code/?next=" + quote(path, safe="/")) for path, _ in results
+    ]
 
 
 def test_every_evaluation_page_sends_anonymous_people_to_sign_in(client, small):
@@ -530,3 +558,18 @@ def test_dashboard_and_the_three_exports_agree(evaluator_client, standard, tmp_p
         pytest.skip("pdftotext is not installed (apt-get install poppler-utils), so the PDF's text is not checked")
     assert _pdf_figures(exports["pdf"], tmp_path) == expected
     assert "Recommendation: Go with changes</h2>" in html
+
+
+def test_organisers_get_the_same_disclosure_controlled_dashboard_as_evaluators(client, standard):
+    query = HOME + "?programme=dlw-2026-27&group=Integrated care boards"
+    seen = {}
+    for role in ("evaluator", "organiser"):
+        client.force_login(factories.staff_user(f"{role}@example.nhs.uk", role=role))
+        report = client.get(query).context["report"]
+        seen[role] = ([(t.slug, t.rows) for t in report.tables], [h.text for h in report.headlines])
+
+    assert seen["organiser"] == seen["evaluator"]
+    reach = dict(seen["organiser"][0])["reach"]
+    assert [(row["group"], row["attended"]) for row in reach if row["group"] == "Integrated care boards"] == [
+        ("Integrated care boards", 10)
+    ]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluation", "0001_success_criteria"),
+        ("evaluation", "0002_research_extract"),
     ]
 
     operations = [
@@ -15,7 +15,10 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[
                     ("point", "On its point estimate"),
-                    ("confident", "Met with confidence: its 95% confidence interval lies wholly past the threshold"),
+                    (
+                        "confident",
+                        "Met with confidence: the whole of its 95% confidence interval must meet the criterion",
+                    ),
                 ],
                 default="point",
                 max_length=10,
