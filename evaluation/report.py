@@ -90,9 +90,14 @@ class RawTable:
     columns: list[Column]
     rows: list[dict[str, Any]]
     note: str = ""
+    # Counts of a row that add up exactly to another count of the row: (whole, [parts]).
+    partitions: list[tuple[str, list[str]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         kinds = {column.key: column.kind for column in self.columns}
+        for whole, parts in self.partitions:
+            if any(kinds.get(key) != "count" for key in (whole, *parts)):
+                raise ValueError(f"{self.slug}: a partition is made of count columns")
         for column in self.columns:
             if column.kind == "rate":
                 for part in (column.numerator, column.denominator, column.minus):
@@ -156,15 +161,21 @@ def _count_shown(value: Any) -> Any:
     return None if disclosure.clean(value) is None else disclosure.disclose_count(value)
 
 
-def _disclose_row(columns: list[Column], row: dict[str, Any]) -> dict[str, Any]:
+def _disclose_row(
+    columns: list[Column], row: dict[str, Any], partitions: list[tuple[str, list[str]]]
+) -> dict[str, Any]:
     by_key = {column.key: column for column in columns}
+    counts = {column.key: _count_shown(row.get(column.key)) for column in columns if column.kind == "count"}
+    for whole, parts in partitions:
+        protected = disclosure.protect_partition(
+            counts[whole], [counts[key] for key in parts], [disclosure.clean(row.get(key)) or 0 for key in parts]
+        )
+        counts |= dict(zip(parts, protected, strict=True))
 
     def shown_part(key: str | None) -> Any:
         if key is None:
             return 0
-        column = by_key[key]
-        value = row.get(key)
-        return _count_shown(value) if column.kind == "count" else disclosure.clean(value)
+        return counts[key] if by_key[key].kind == "count" else disclosure.clean(row.get(key))
 
     result: dict[str, Any] = {}
     reasons: list[str] = []
@@ -174,7 +185,7 @@ def _disclose_row(columns: list[Column], row: dict[str, Any]) -> dict[str, Any]:
         if column.kind == "label":
             result[column.key] = "" if value is None else str(value)
         elif column.kind == "count":
-            result[column.key] = _count_shown(value)
+            result[column.key] = counts[column.key]
         elif column.kind == "planning":
             result[column.key] = disclosure.clean(value)
         elif column.kind == "rate":
@@ -212,17 +223,44 @@ def disclose(raw: RawTable) -> Table:
         raw.slug,
         raw.title,
         shown,
-        [{key: value for key, value in _disclose_row(raw.columns, row).items() if key in keys} for row in raw.rows],
+        [
+            {key: value for key, value in _disclose_row(raw.columns, row, raw.partitions).items() if key in keys}
+            for row in raw.rows
+        ],
         raw.note,
         token=_DISCLOSED,
     )
 
 
-def figure(slug: str, column: Column, row: dict[str, Any], parts: list[Column] | None = None) -> Table:
+def figure(
+    slug: str,
+    column: Column,
+    row: dict[str, Any],
+    parts: list[Column] | None = None,
+    partitions: list[tuple[str, list[str]]] | None = None,
+) -> Table:
     """A one-figure table (a headline, a criterion's value): `column` with the hidden counts it
-    rests on (`parts`), disclosed like any table."""
+    rests on (`parts`), disclosed like any table (with the partitions of the table it repeats)."""
     hidden = [Column(**{**part.__dict__, "hidden": True}) for part in parts or []]
-    return disclose(RawTable(slug, column.label, [*hidden, column], [row]))
+    return disclose(RawTable(slug, column.label, [*hidden, column], [row], partitions=partitions or []))
+
+
+def distribution(slug: str, title: str, whole: int, bins: list[tuple[str, int]], heading: str, unit: str) -> Table:
+    """A table of bins that add up to `whole` (a histogram's), one row per bin: disclosed as one
+    partition, so that no suppressed bin can be worked out from the whole and the others."""
+    keys = [f"bin_{index}" for index in range(len(bins))]
+    row = {"whole": whole} | {key: people for key, (_, people) in zip(keys, bins, strict=True)}
+    raw = RawTable(
+        slug,
+        title,
+        [count("whole", hidden=True), *(count(key, name) for key, (name, _) in zip(keys, bins, strict=True))],
+        [row],
+        partitions=[("whole", keys)],
+    )
+    (shown,) = disclose(raw).rows
+    columns = [label("bin", heading, is_key=True), count("people", unit)]
+    rows = [{"bin": name, "people": shown[key], "note": ""} for key, (name, _) in zip(keys, bins, strict=True)]
+    return Table(slug, title, columns, rows, token=_DISCLOSED)
 
 
 def _text(value: Any, fmt: Format) -> str:

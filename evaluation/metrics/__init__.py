@@ -16,6 +16,8 @@ from .disclosure import (
     disclosed_rate,
     exact_count,
     is_finite_number,
+    pinned_parts,
+    protect_partition,
     statistic_withheld,
 )
 from .outcomes import (
@@ -88,7 +90,9 @@ __all__ = [
     "paired_outcomes",
     "paired_scores",
     "paired_statistics",
+    "pinned_parts",
     "prepare",
+    "protect_partition",
     "reach",
     "reaction",
     "restrict",

@@ -1,7 +1,7 @@
 """The charts: each draws a table that has been through disclosure control, so a bar shows only
 what a table would (no bar for a suppressed or withheld value)."""
 
-from evaluation.report import Chart, RawTable, Series, count, disclose, label, planning, statistic
+from evaluation.report import Chart, RawTable, Series, count, disclose, distribution, label, planning, statistic
 
 from .context import Context, records
 from .participation import ALL_GROUPS
@@ -47,11 +47,13 @@ def _change_distribution(ctx: Context) -> Chart:
     for change in scores["change"] if scores is not None else []:
         index = min(max(round(change * 2) + 2, 0), len(CHANGE_BINS) - 1)
         counts[index] += 1
-    table = RawTable(
+    table = distribution(
         "chart_change_distribution",
         "How much each person's confidence changed",
-        [label("bin", "Change", is_key=True), count("people", "People")],
-        [{"bin": name, "people": people} for name, people in zip(CHANGE_BINS, counts, strict=True)],
+        sum(counts),
+        list(zip(CHANGE_BINS, counts, strict=True)),
+        "Change",
+        "People",
     )
     return Chart(
         slug="change_distribution",
@@ -59,7 +61,7 @@ def _change_distribution(ctx: Context) -> Chart:
         description="Number of people by change in their confidence scale score (after minus before, rounded "
         "to the nearest half point). Counts of 1 to 7 are not drawn; others are rounded to the nearest 5.",
         kind="histogram",
-        table=disclose(table),
+        table=table,
         category="bin",
         series=[Series("People", "people")],
         value_label="People",

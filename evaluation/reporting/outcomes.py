@@ -25,6 +25,8 @@ MEANS = [
     statistic("ci_high", "95% CI high", n="n_pairs", format="signed"),
 ]
 NOTE = label("note", "Note")
+# Every pair improved, stayed the same or worsened.
+SHARES_PARTITION = ("n_pairs", ["n_improved", "n_unchanged", "n_worsened"])
 
 OUTCOME_COLUMNS = [label("measure", "Measure", is_key=True), PAIRS, *MEANS, NOTE]
 SHARE_COLUMNS = [label("measure", "Measure", is_key=True), PAIRS, *SHARES, NOTE]
@@ -76,6 +78,7 @@ def outcome_tables(ctx: Context) -> list[RawTable]:
             rows,
             note="People whose answer (or domain or scale score) went up, stayed the same or went down. "
             "Percentages are of the matched pairs, both as shown (rounded).",
+            partitions=[SHARES_PARTITION],
         ),
         RawTable(
             "tests_by_item",

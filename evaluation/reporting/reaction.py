@@ -57,10 +57,16 @@ def reaction_tables(rows: list[dict]) -> list[RawTable]:
         RawTable(
             "experience_ratings",
             "Ratings of the experience",
-            [theme, count("n_experience", "Answered")]
+            [theme, count("n_experience", "Answered"), count("n_good", "Good or very good", hidden=True)]
             + [count(f"experience_{point}", labels[point]) for point in range(5, 0, -1)],
             rows,
             note="People who rated their overall experience in the post survey.",
+            # The five ratings add up to the people who answered; good and very good to the
+            # "good or very good" count of the reaction table.
+            partitions=[
+                ("n_experience", [f"experience_{point}" for point in range(5, 0, -1)]),
+                ("n_good", ["experience_5", "experience_4"]),
+            ],
         ),
     ]
 
@@ -74,12 +80,14 @@ def comments_table(ctx: Context) -> RawTable | None:
     chosen = texts[texts["registration"].isin(ctx.selection.registrations["registration"])]
     participants = ctx.selection.registrations.set_index("registration")["participant"]
     labels = ctx.measure_labels()
-    screen = ctx.screen() if ctx.screen else screening.Screen()
+    screen = None
     rows = []
     for item, group in chosen.groupby("item", sort=True):
         people = group["registration"].map(participants).nunique()
         if people <= metrics.SUPPRESSION_THRESHOLD:
             continue
+        if screen is None:  # the names are read only when some free text will be shown
+            screen = ctx.screen() if ctx.screen else screening.Screen()
         answers = sorted(screen(text) for text in group["text"].tolist())
         random.Random(item).shuffle(answers)
         rows += [{"question": labels.get(item, item), "answer": text} for text in answers]

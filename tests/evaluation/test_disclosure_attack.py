@@ -51,6 +51,11 @@ ADDITIVE = [
     ("survey_takeup", "Total", label)
     for label in ("Registrations", "Pre sent", "Pre answered", "Post sent", "Post answered", "Matched pairs")
 ] + [("cost", "Cost", "Attended")]
+# Counts in one row that add up to another count of the same row.
+ROW_PARTITIONS = [
+    ("Matched pairs", ["Improved", "Unchanged", "Worsened"]),
+    ("Answered", ["Very good", "Good", "Neither good nor poor", "Poor", "Very poor"]),
+]
 
 
 @dataclass
@@ -271,6 +276,15 @@ def test_no_figure_in_the_exports_gives_a_count_of_1_to_7_away():
         if whole is not None and sessions and all(part is not None for part in parts):
             subtractions += 1
             findings += attack_partition(whole, parts, sessions, f"{view.name} sessions")
+
+    for view in views:  # within a row: the people who improved, stayed the same or worsened; the five ratings
+        measures = {(section, measure) for section, measure, _ in view.cells}
+        for (section, measure), (whole_label, part_labels) in itertools.product(measures, ROW_PARTITIONS):
+            whole = _known(view, (section, measure, whole_label))
+            parts = [_known(view, (section, measure, label)) for label in part_labels]
+            if whole is not None and all(part is not None for part in parts):
+                subtractions += 1
+                findings += attack_partition(whole, parts, part_labels, f"{view.name} {section}/{measure}")
 
     assert len(views) >= 30
     print(
