@@ -92,11 +92,13 @@ class RawTable:
     note: str = ""
     # Counts of a row that add up exactly to another count of the row: (whole, [parts]).
     partitions: list[tuple[str, list[str]]] = field(default_factory=list)
+    # Count columns whose last row is the total of the rows above it (each one in exactly one row).
+    column_totals: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         kinds = {column.key: column.kind for column in self.columns}
-        for whole, parts in self.partitions:
-            if any(kinds.get(key) != "count" for key in (whole, *parts)):
+        for whole, parts in [*self.partitions, *(("", [key]) for key in self.column_totals)]:
+            if any(kinds.get(key) != "count" for key in (whole, *parts) if key):
                 raise ValueError(f"{self.slug}: a partition is made of count columns")
         for column in self.columns:
             if column.kind == "rate":
@@ -161,16 +163,38 @@ def _count_shown(value: Any) -> Any:
     return None if disclosure.clean(value) is None else disclosure.disclose_count(value)
 
 
-def _disclose_row(
-    columns: list[Column], row: dict[str, Any], partitions: list[tuple[str, list[str]]]
-) -> dict[str, Any]:
+def _shown_counts(raw: RawTable) -> list[dict[str, Any]]:
+    """Every count of the table disclosed, then protected where counts add up to another (in a
+    row, or down a column to its total row), until no suppressed count can be worked out."""
+    keys = [column.key for column in raw.columns if column.kind == "count"]
+    counts = [{key: _count_shown(row.get(key)) for key in keys} for row in raw.rows]
+    exact = [{key: disclosure.clean(row.get(key)) or 0 for key in keys} for row in raw.rows]
+    # (cell of the whole, cells of the parts), each cell as (row index, key)
+    groups = [
+        ((index, whole), [(index, key) for key in parts])
+        for index in range(len(raw.rows))
+        for whole, parts in raw.partitions
+    ]
+    if len(raw.rows) > 1:
+        last = len(raw.rows) - 1
+        groups += [((last, key), [(index, key) for index in range(last)]) for key in raw.column_totals]
+    changed = True
+    while changed:  # hiding a part can pin another in a crossing partition: repeat until settled
+        changed = False
+        for (row, whole), parts in groups:
+            shown = [counts[index][key] for index, key in parts]
+            protected = disclosure.protect_partition(
+                counts[row][whole], shown, [exact[index][key] for index, key in parts]
+            )
+            if protected != shown:
+                changed = True
+                for (index, key), value in zip(parts, protected, strict=True):
+                    counts[index][key] = value
+    return counts
+
+
+def _disclose_row(columns: list[Column], row: dict[str, Any], counts: dict[str, Any]) -> dict[str, Any]:
     by_key = {column.key: column for column in columns}
-    counts = {column.key: _count_shown(row.get(column.key)) for column in columns if column.kind == "count"}
-    for whole, parts in partitions:
-        protected = disclosure.protect_partition(
-            counts[whole], [counts[key] for key in parts], [disclosure.clean(row.get(key)) or 0 for key in parts]
-        )
-        counts |= dict(zip(parts, protected, strict=True))
 
     def shown_part(key: str | None) -> Any:
         if key is None:
@@ -224,8 +248,8 @@ def disclose(raw: RawTable) -> Table:
         raw.title,
         shown,
         [
-            {key: value for key, value in _disclose_row(raw.columns, row, raw.partitions).items() if key in keys}
-            for row in raw.rows
+            {key: value for key, value in _disclose_row(raw.columns, row, counts).items() if key in keys}
+            for row, counts in zip(raw.rows, _shown_counts(raw), strict=True)
         ],
         raw.note,
         token=_DISCLOSED,

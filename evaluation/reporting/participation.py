@@ -137,6 +137,10 @@ def _survey_columns(survey: str, text: str) -> list:
     ]
 
 
+# Each registration is in one phase, so the Total row adds up the phases' rows.
+TAKEUP_COUNTS = ["registrations", "matched_pairs", "pre_sent", "pre_responses", "post_sent", "post_responses"]
+
+
 def takeup_tables(rows: list[dict]) -> list[RawTable]:
     phase = label("phase", "Phase", is_key=True)
     return [
@@ -154,6 +158,7 @@ def takeup_tables(rows: list[dict]) -> list[RawTable]:
             rows,
             note="Registrations. Response rate: answered / sent. Match rate: registrations with both a pre and a post "
             "survey / pre responses.",
+            column_totals=TAKEUP_COUNTS,
         ),
         RawTable(
             "follow_up_takeup",
@@ -161,6 +166,7 @@ def takeup_tables(rows: list[dict]) -> list[RawTable]:
             [phase, *_survey_columns("follow_up", "Follow-up")],
             rows,
             note="Registrations. Response rate: answered / sent.",
+            column_totals=["follow_up_sent", "follow_up_responses"],
         ),
     ]
 

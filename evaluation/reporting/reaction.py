@@ -10,6 +10,8 @@ from summits.enums import Theme
 from .context import Context, records
 
 NOTE = label("note", "Note")
+# Each registration has one theme, so the "All themes" row adds up the themes' rows.
+REACTION_COUNTS = ["n_experience", "n_good", "n_relevance", "n_recommend", "n_promoters", "n_detractors"]
 
 
 def reaction_rows(ctx: Context) -> list[dict]:
@@ -53,6 +55,7 @@ def reaction_tables(rows: list[dict]) -> list[RawTable]:
             rows,
             note="From the post survey. Net Promoter Score: % scoring 9–10 minus % scoring 0–6 on likelihood to "
             "recommend (−100 to +100), from the counts as rounded for disclosure.",
+            column_totals=REACTION_COUNTS,
         ),
         RawTable(
             "experience_ratings",
@@ -67,6 +70,7 @@ def reaction_tables(rows: list[dict]) -> list[RawTable]:
                 ("n_experience", [f"experience_{point}" for point in range(5, 0, -1)]),
                 ("n_good", ["experience_5", "experience_4"]),
             ],
+            column_totals=["n_experience", "n_good", *(f"experience_{point}" for point in range(1, 6))],
         ),
     ]
 

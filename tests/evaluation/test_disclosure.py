@@ -239,3 +239,23 @@ def test_disclose_protects_a_partition_and_withholds_the_percentages_that_would_
             "note": "withheld: fewer than 8 people",
         }
     ]
+
+
+def test_disclose_protects_a_column_down_to_its_total_row():
+    columns = [label("theme", "Theme", is_key=True), count("n", "People"), label("note", "Note")]
+    rows = [{"theme": "a", "n": 30}, {"theme": "b", "n": 9}, {"theme": "c", "n": 1}, {"theme": "All", "n": 40}]
+
+    plain = disclose(RawTable("t", "T", columns, rows))
+    protected = disclose(RawTable("t", "T", columns, rows, column_totals=["n"]))
+
+    # 40 shown as 40 (38–42), 30 (28–32) and 10 (8–12): c could only be 38 − 32 − 12 … 42 − 28 − 8, at most 6,
+    # so it is safe; with a total of 36 (shown 35, 33–37) it would be pinned to 1, and b is hidden too.
+    assert [row["n"] for row in plain.rows] == [30, 10, "*", 40]
+    assert [row["n"] for row in protected.rows] == [30, 10, "*", 40]
+    rows[-1]["n"] = 36
+    assert [row["n"] for row in disclose(RawTable("t", "T", columns, rows, column_totals=["n"])).rows] == [
+        30,
+        "*",
+        "*",
+        35,
+    ]
