@@ -130,20 +130,37 @@ def breakdown_rows(ctx: Context, by: str, values: list[tuple[str, str]]) -> list
     return rows
 
 
-def breakdown_tables(ctx: Context, by: str, values: list[tuple[str, str]], title: str, slug: str) -> list[RawTable]:
+def breakdown_tables(
+    ctx: Context, by: str, values: list[tuple[str, str]], title: str, slug: str, total: str = ""
+) -> list[RawTable]:
+    """One row per value; with `total`, a last row for the whole selection, which the rows add up
+    to (each registration has one theme), so that the counts are protected down the columns."""
     rows = breakdown_rows(ctx, by, values)
+    totals: list[str] = []
+    if total:
+        scale = [row for row in records(ctx.paired()) if row["measure"] == "scale"]
+        rows.append((scale[0] if scale else {"n_pairs": 0}) | {"measure": total})
+        totals = ["n_pairs", "n_improved"]
     heading = title.split(" by ")[-1].capitalize()
     note = "The confidence scale score: the mean of a person's confidence answers in both surveys."
     if by == "group":
         note += " A person in several leadership groups counts in each."
+    columns = [label("measure", heading, is_key=True), PAIRS, *MEANS, NOTE]
+    detail = [label("measure", heading, is_key=True), PAIRS, *BREAKDOWN_DETAIL, NOTE]
+    partitions = []
+    if totals:  # the total row's improved count is protected as in the improvement table, which shows it
+        detail[3:3] = [count("n_unchanged", hidden=True), count("n_worsened", hidden=True)]
+        partitions = [SHARES_PARTITION]
     return [
-        RawTable(slug, title, [label("measure", heading, is_key=True), PAIRS, *MEANS, NOTE], rows, note=note),
+        RawTable(slug, title, columns, rows, note=note, column_totals=totals[:1]),
         RawTable(
             f"{slug}_detail",
             f"{title}: test, effect size and improvement",
-            [label("measure", heading, is_key=True), PAIRS, *BREAKDOWN_DETAIL, NOTE],
+            detail,
             rows,
             note=f"{metrics.T_METHOD}. Improved: the scale score went up.",
+            column_totals=totals,
+            partitions=partitions,
         ),
     ]
 
@@ -154,7 +171,7 @@ def group_and_theme_tables(ctx: Context) -> list[RawTable]:
     themes = [(theme, Theme(theme).label) for theme in sorted(set(sel.registrations["theme"]))]
     return [
         *breakdown_tables(ctx, "group", groups, "Confidence change by leadership group", "outcomes_by_group"),
-        *breakdown_tables(ctx, "theme", themes, "Confidence change by theme", "outcomes_by_theme"),
+        *breakdown_tables(ctx, "theme", themes, "Confidence change by theme", "outcomes_by_theme", "All themes"),
     ]
 
 

@@ -277,6 +277,18 @@ def test_no_figure_in_the_exports_gives_a_count_of_1_to_7_away():
             subtractions += 1
             findings += attack_partition(whole, parts, sessions, f"{view.name} sessions")
 
+    scale = "Confidence scale (all confidence questions)"
+    for view in views:  # the themes' pairs add up to the scale's pairs (each registration has one theme)
+        for section, label, whole_section in (
+            ("outcomes_by_theme", "Matched pairs", "outcomes_by_item"),
+            ("outcomes_by_theme_detail", "Improved", "improvement_by_item"),
+        ):
+            themes = sorted({measure for sec, measure, _ in view.cells if sec == section and measure != "All themes"})
+            whole = _known(view, (whole_section, scale, label))
+            parts = [_known(view, (section, theme, label)) for theme in themes]
+            if whole is not None and themes and all(part is not None for part in parts):
+                subtractions += 1
+                findings += attack_partition(whole, parts, themes, f"{view.name} {section}")
     for view in views:  # within a row: the people who improved, stayed the same or worsened; the five ratings
         measures = {(section, measure) for section, measure, _ in view.cells}
         for (section, measure), (whole_label, part_labels) in itertools.product(measures, ROW_PARTITIONS):
