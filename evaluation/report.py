@@ -105,9 +105,16 @@ class RawTable:
     columns: list[Column]
     rows: list[dict[str, Any]]
     note: str = ""
+    # Counts of a row that add up exactly to another count of the row: (whole, [parts]).
+    partitions: list[tuple[str, list[str]]] = field(default_factory=list)
+    # Count columns whose last row is the total of the rows above it (each one in exactly one row).
+    column_totals: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         kinds = {column.key: column.kind for column in self.columns}
+        for whole, parts in [*self.partitions, *(("", [key]) for key in self.column_totals)]:
+            if any(kinds.get(key) != "count" for key in (whole, *parts) if key):
+                raise ValueError(f"{self.slug}: a partition is made of count columns")
         for column in self.columns:
             if column.kind == "rate":
                 for part in (column.numerator, column.denominator, column.minus):
@@ -171,15 +178,43 @@ def _count_shown(value: Any) -> Any:
     return None if disclosure.clean(value) is None else disclosure.disclose_count(value)
 
 
-def _disclose_row(columns: list[Column], row: dict[str, Any]) -> dict[str, Any]:
+def _shown_counts(raw: RawTable) -> list[dict[str, Any]]:
+    """Every count of the table disclosed, then protected where counts add up to another (in a
+    row, or down a column to its total row), until no suppressed count can be worked out."""
+    keys = [column.key for column in raw.columns if column.kind == "count"]
+    counts = [{key: _count_shown(row.get(key)) for key in keys} for row in raw.rows]
+    exact = [{key: disclosure.clean(row.get(key)) or 0 for key in keys} for row in raw.rows]
+    # (cell of the whole, cells of the parts), each cell as (row index, key)
+    groups = [
+        ((index, whole), [(index, key) for key in parts])
+        for index in range(len(raw.rows))
+        for whole, parts in raw.partitions
+    ]
+    if len(raw.rows) > 1:
+        last = len(raw.rows) - 1
+        groups += [((last, key), [(index, key) for index in range(last)]) for key in raw.column_totals]
+    changed = True
+    while changed:  # hiding a part can pin another in a crossing partition: repeat until settled
+        changed = False
+        for (row, whole), parts in groups:
+            shown = [counts[index][key] for index, key in parts]
+            protected = disclosure.protect_partition(
+                counts[row][whole], shown, [exact[index][key] for index, key in parts]
+            )
+            if protected != shown:
+                changed = True
+                for (index, key), value in zip(parts, protected, strict=True):
+                    counts[index][key] = value
+    return counts
+
+
+def _disclose_row(columns: list[Column], row: dict[str, Any], counts: dict[str, Any]) -> dict[str, Any]:
     by_key = {column.key: column for column in columns}
 
     def shown_part(key: str | None) -> Any:
         if key is None:
             return 0
-        column = by_key[key]
-        value = row.get(key)
-        return _count_shown(value) if column.kind == "count" else disclosure.clean(value)
+        return counts[key] if by_key[key].kind == "count" else disclosure.clean(row.get(key))
 
     result: dict[str, Any] = {}
     reasons: list[str] = []
@@ -189,7 +224,7 @@ def _disclose_row(columns: list[Column], row: dict[str, Any]) -> dict[str, Any]:
         if column.kind == "label":
             result[column.key] = "" if value is None else str(value)
         elif column.kind == "count":
-            result[column.key] = _count_shown(value)
+            result[column.key] = counts[column.key]
         elif column.kind == "planning":
             result[column.key] = disclosure.clean(value)
         elif column.kind == "rate":
@@ -230,17 +265,44 @@ def disclose(raw: RawTable) -> Table:
         raw.slug,
         raw.title,
         shown,
-        [{key: value for key, value in _disclose_row(raw.columns, row).items() if key in keys} for row in raw.rows],
+        [
+            {key: value for key, value in _disclose_row(raw.columns, row, counts).items() if key in keys}
+            for row, counts in zip(raw.rows, _shown_counts(raw), strict=True)
+        ],
         raw.note,
         token=_DISCLOSED,
     )
 
 
-def figure(slug: str, column: Column, row: dict[str, Any], parts: list[Column] | None = None) -> Table:
+def figure(
+    slug: str,
+    column: Column,
+    row: dict[str, Any],
+    parts: list[Column] | None = None,
+    partitions: list[tuple[str, list[str]]] | None = None,
+) -> Table:
     """A one-figure table (a headline, a criterion's value): `column` with the hidden counts it
-    rests on (`parts`), disclosed like any table."""
+    rests on (`parts`), disclosed like any table (with the partitions of the table it repeats)."""
     hidden = [Column(**{**part.__dict__, "hidden": True}) for part in parts or []]
-    return disclose(RawTable(slug, column.label, [*hidden, column], [row]))
+    return disclose(RawTable(slug, column.label, [*hidden, column], [row], partitions=partitions or []))
+
+
+def distribution(slug: str, title: str, whole: int, bins: list[tuple[str, int]], heading: str, unit: str) -> Table:
+    """A table of bins that add up to `whole` (a histogram's), one row per bin: disclosed as one
+    partition, so that no suppressed bin can be worked out from the whole and the others."""
+    keys = [f"bin_{index}" for index in range(len(bins))]
+    row = {"whole": whole} | {key: people for key, (_, people) in zip(keys, bins, strict=True)}
+    raw = RawTable(
+        slug,
+        title,
+        [count("whole", hidden=True), *(count(key, name) for key, (name, _) in zip(keys, bins, strict=True))],
+        [row],
+        partitions=[("whole", keys)],
+    )
+    (shown,) = disclose(raw).rows
+    columns = [label("bin", heading, is_key=True), count("people", unit)]
+    rows = [{"bin": name, "people": shown[key], "note": ""} for key, (name, _) in zip(keys, bins, strict=True)]
+    return Table(slug, title, columns, rows, token=_DISCLOSED)
 
 
 def _text(value: Any, fmt: Format) -> str:

@@ -16,6 +16,8 @@ from .disclosure import (
     disclosed_rate,
     exact_count,
     is_finite_number,
+    pinned_parts,
+    protect_partition,
     statistic_withheld,
 )
 from .outcomes import (
@@ -108,7 +110,9 @@ __all__ = [
     "paired_scores",
     "paired_statistics",
     "people_count",
+    "pinned_parts",
     "prepare",
+    "protect_partition",
     "reach",
     "reaction",
     "reliable_change_threshold",

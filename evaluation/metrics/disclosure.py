@@ -8,6 +8,10 @@
 - A statistic (mean, CI, test, effect size) is computed from the exact data but withheld when it
   rests on 7 or fewer people.
 - Totals are computed from unrounded counts (`add_total_row`) and then disclosed like any count.
+- Where counts add up to another shown count (improved + unchanged + worsened = matched pairs),
+  the rounded parts and whole could pin a suppressed part to one value by subtraction; then the
+  smallest other part is suppressed too (`protect_partition`), so "*" can also mean "hidden so
+  that a count of 1 to 7 cannot be worked out".
 
 These functions hold the rule; `evaluation.report.disclose` applies it to every column of every
 table according to what the column declares itself to be.
@@ -66,6 +70,46 @@ def disclosed_rate(
     if not denominator:
         return None, NO_PEOPLE
     return scale * (float(numerator) - float(minus)) / float(denominator), ""
+
+
+def _bounds(shown: Any) -> tuple[int, int]:
+    """The exact counts a shown count can stand for."""
+    if shown == SUPPRESSED:
+        return 1, SUPPRESSION_THRESHOLD
+    if shown == 0:
+        return 0, 0
+    return max(shown - ROUNDING_BASE // 2, SUPPRESSION_THRESHOLD + 1), shown + ROUNDING_BASE // 2
+
+
+def pinned_parts(whole: Any, parts: list[Any]) -> list[int]:
+    """Indexes of suppressed parts that the shown whole and the other shown parts pin to a single
+    value (parts add up exactly to the whole)."""
+    if whole is None or any(part is None for part in parts):
+        return []
+    low_whole, high_whole = _bounds(whole)
+    bounds = [_bounds(part) for part in parts]
+    pinned = []
+    for index, part in enumerate(parts):
+        if part != SUPPRESSED:
+            continue
+        others = bounds[:index] + bounds[index + 1 :]
+        low = max(1, low_whole - sum(high for _, high in others))
+        high = min(SUPPRESSION_THRESHOLD, high_whole - sum(low for low, _ in others))
+        if low == high:
+            pinned.append(index)
+    return pinned
+
+
+def protect_partition(whole: Any, parts: list[Any], exact: list[int]) -> list[Any]:
+    """The shown parts, with the smallest unsuppressed non-zero part suppressed as well, again
+    if need be, until no suppressed part is pinned by subtraction."""
+    parts = list(parts)
+    while pinned_parts(whole, parts):
+        open_parts = [i for i, part in enumerate(parts) if part not in (SUPPRESSED, 0)]
+        if not open_parts:
+            break
+        parts[min(open_parts, key=lambda i: exact[i])] = SUPPRESSED
+    return parts
 
 
 def statistic_withheld(n: Any) -> str:

@@ -27,7 +27,10 @@ How to add a table or a column
    - `statistic(key, "Heading", n=..., format="number" | "signed" | "p" | "df")` for a mean,
      CI, test or effect size, naming the count column of the people it rests on;
    - `planning(key, "Heading", format="integer" | "money")` for targets, capacity and cost.
-3. Return `RawTable(slug, title, columns, rows, note=...)` and add it to the list in
+3. Return `RawTable(slug, title, columns, rows, note=..., partitions=[(whole, [parts])])` — declare
+   a partition wherever shown counts of a row add up exactly to another (improved + unchanged +
+   worsened = matched pairs), so that no suppressed part can be worked out by subtraction — and
+   add it to the list in
    `build.build_report`. Keep a table to about 9 shown columns; put the rest in a second
    "…_detail" table so that it fits a page at 1,280 px and in the PDF.
 A chart, a headline or a criterion's value is made the same way (`report.figure` for one

@@ -2,7 +2,7 @@
 what a table would (no bar for a suppressed or withheld value)."""
 
 from evaluation import metrics
-from evaluation.report import Chart, RawTable, Series, count, disclose, label, planning, statistic
+from evaluation.report import Chart, RawTable, Series, count, disclose, distribution, label, planning, statistic
 
 from .context import Context, records
 from .participation import ALL_GROUPS
@@ -44,11 +44,13 @@ def _change_distribution(ctx: Context) -> Chart:
     scale = {row["measure"]: row for row in records(ctx.paired())}.get("scale", {})
     scores = metrics.paired_scores(ctx.people(), ctx.frames.items)
     counts = metrics.change_bins(scores["change"], scale.get("reliable_change_threshold"))
-    table = RawTable(
+    table = distribution(
         "chart_change_distribution",
         "How each person's confidence changed",
-        [label("bin", "Change", is_key=True), count("people", "People")],
-        [{"bin": name, "people": people} for name, people in zip(metrics.CHANGE_BINS, counts, strict=True)],
+        sum(counts),
+        list(zip(metrics.CHANGE_BINS, counts, strict=True)),
+        "Change",
+        "People",
     )
     threshold = scale.get("reliable_change_threshold")
     beyond = (
@@ -63,7 +65,7 @@ def _change_distribution(ctx: Context) -> Chart:
         "did not change, after minus before. The reliably improved bar is the headline's count. Counts of 1 to 7 "
         "are not drawn; others are rounded to the nearest 5.",
         kind="histogram",
-        table=disclose(table),
+        table=table,
         category="bin",
         series=[Series("People", "people")],
         value_label="People",

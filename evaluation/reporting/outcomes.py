@@ -33,6 +33,9 @@ MEANS = [
     statistic("ci_high", "95% CI high", n="n_pairs", format="signed"),
 ]
 NOTE = label("note", "Note")
+# Every pair improved, stayed the same or worsened.
+SHARES_PARTITION = ("n_pairs", ["n_improved", "n_unchanged", "n_worsened"])
+RELIABLE_PARTITION = ("n_pairs", ["n_reliable_improved", "n_no_reliable_change", "n_reliable_worsened"])
 
 OUTCOME_COLUMNS = [label("measure", "Measure", is_key=True), PAIRS, *MEANS, NOTE]
 SHARE_COLUMNS = [label("measure", "Measure", is_key=True), PAIRS, *SHARES, NOTE]
@@ -105,6 +108,7 @@ def outcome_tables(ctx: Context) -> list[RawTable]:
             note=f"The headline measure of improvement. {metrics.RELIABLE_CHANGE_METHOD}. Single questions, and "
             "domains of one question, have no reliable change. Percentages and Wilson 95% confidence intervals are "
             "of the people with a pair, both as shown (rounded).",
+            partitions=[RELIABLE_PARTITION],
         ),
         RawTable(
             "improvement_by_item",
@@ -114,6 +118,7 @@ def outcome_tables(ctx: Context) -> list[RawTable]:
             note="People whose answer (or domain or scale score) went up at all, stayed the same or went down at all, "
             "however little: not a measure of reliable improvement. Percentages are of the people with a pair, both "
             "as shown (rounded).",
+            partitions=[SHARES_PARTITION],
         ),
         RawTable(
             "tests_by_item",
@@ -166,8 +171,15 @@ def breakdown_rows(ctx: Context, by: str, values: list[tuple[str, str]]) -> list
     return rows
 
 
-def breakdown_tables(ctx: Context, by: str, values: list[tuple[str, str]], title: str, slug: str) -> list[RawTable]:
+def breakdown_tables(
+    ctx: Context, by: str, values: list[tuple[str, str]], title: str, slug: str, total: str = ""
+) -> list[RawTable]:
+    """One row per value, each person once in it; with `total`, a last row for the whole selection
+    (people, so a person in several rows counts once there)."""
     rows = breakdown_rows(ctx, by, values)
+    if total:
+        scale = [row for row in records(ctx.paired()) if row["measure"] == "scale"]
+        rows.append((scale[0] if scale else {"n_pairs": 0}) | {"measure": total})
     heading = title.split(" by ")[-1].capitalize()
     note = (
         "People: each person once per row (their earliest session in it at which they answered both surveys). "
@@ -176,15 +188,23 @@ def breakdown_tables(ctx: Context, by: str, values: list[tuple[str, str]], title
     if by == "group":
         note += " A person in several leadership groups counts in each."
     if by == "theme":
-        note += " A person who came to sessions of several themes counts in each."
+        note += (
+            " A person who came to sessions of several themes counts in each, so the themes can add up to more "
+            "than All themes."
+        )
+    columns = [label("measure", heading, is_key=True), PAIRS, *MEANS, NOTE]
+    detail = [label("measure", heading, is_key=True), PAIRS, *BREAKDOWN_DETAIL, NOTE]
+    # The counts of reliable change add up to the people with a pair in every row.
+    detail[3:3] = [count("n_no_reliable_change", hidden=True), count("n_reliable_worsened", hidden=True)]
     return [
-        RawTable(slug, title, [label("measure", heading, is_key=True), PAIRS, *MEANS, NOTE], rows, note=note),
+        RawTable(slug, title, columns, rows, note=note),
         RawTable(
             f"{slug}_detail",
             f"{title}: test, effect size and improvement",
-            [label("measure", heading, is_key=True), PAIRS, *BREAKDOWN_DETAIL, NOTE],
+            detail,
             rows,
             note=f"{metrics.T_METHOD}. Reliably improved: {metrics.RELIABLE_CHANGE_METHOD}.",
+            partitions=[RELIABLE_PARTITION],
         ),
     ]
 
@@ -195,7 +215,7 @@ def group_and_theme_tables(ctx: Context) -> list[RawTable]:
     themes = [(theme, Theme(theme).label) for theme in sorted(set(sel.registrations["theme"]))]
     return [
         *breakdown_tables(ctx, "group", groups, "Confidence change by leadership group", "outcomes_by_group"),
-        *breakdown_tables(ctx, "theme", themes, "Confidence change by theme", "outcomes_by_theme"),
+        *breakdown_tables(ctx, "theme", themes, "Confidence change by theme", "outcomes_by_theme", "All themes"),
     ]
 
 

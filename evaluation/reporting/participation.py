@@ -121,6 +121,18 @@ def _survey_columns(survey: str, text: str) -> list:
     ]
 
 
+# Each registration is in one phase, so the Total row adds up the phases' rows.
+TAKEUP_COUNTS = [
+    "registrations",
+    "attended",
+    "matched_pairs",
+    "pre_sent",
+    "pre_responses",
+    "post_sent",
+    "post_responses",
+]
+
+
 def takeup_tables(rows: list[dict]) -> list[RawTable]:
     phase = label("phase", "Phase", is_key=True)
     return [
@@ -140,6 +152,7 @@ def takeup_tables(rows: list[dict]) -> list[RawTable]:
             note="Registrations, not people: a person on two sessions counts twice. Response rate: answered / sent. "
             "Match rate: attended registrations with both a pre and a post survey / attended registrations (so only "
             "sessions already held count).",
+            column_totals=TAKEUP_COUNTS,
         ),
         RawTable(
             "follow_up_takeup",
@@ -147,6 +160,7 @@ def takeup_tables(rows: list[dict]) -> list[RawTable]:
             [phase, *_survey_columns("follow_up", "Follow-up")],
             rows,
             note="Registrations. Response rate: answered / sent.",
+            column_totals=["follow_up_sent", "follow_up_responses"],
         ),
     ]
 

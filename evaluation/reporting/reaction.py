@@ -10,6 +10,8 @@ from summits.enums import Theme
 from .context import Context, records
 
 NOTE = label("note", "Note")
+# Each registration has one theme, so the "All themes" row adds up the themes' rows.
+REACTION_COUNTS = ["n_experience", "n_good", "n_relevance", "n_recommend", "n_promoters", "n_detractors"]
 
 
 def reaction_rows(ctx: Context) -> list[dict]:
@@ -53,14 +55,22 @@ def reaction_tables(rows: list[dict]) -> list[RawTable]:
             rows,
             note="From the post survey. Net Promoter Score: % scoring 9–10 minus % scoring 0–6 on likelihood to "
             "recommend (−100 to +100), from the counts as rounded for disclosure.",
+            column_totals=REACTION_COUNTS,
         ),
         RawTable(
             "experience_ratings",
             "Ratings of the experience",
-            [theme, count("n_experience", "Answered")]
+            [theme, count("n_experience", "Answered"), count("n_good", "Good or very good", hidden=True)]
             + [count(f"experience_{point}", labels[point]) for point in range(5, 0, -1)],
             rows,
             note="People who rated their overall experience in the post survey.",
+            # The five ratings add up to the people who answered; good and very good to the
+            # "good or very good" count of the reaction table.
+            partitions=[
+                ("n_experience", [f"experience_{point}" for point in range(5, 0, -1)]),
+                ("n_good", ["experience_5", "experience_4"]),
+            ],
+            column_totals=["n_experience", "n_good", *(f"experience_{point}" for point in range(1, 6))],
         ),
     ]
 
@@ -74,12 +84,14 @@ def comments_table(ctx: Context) -> RawTable | None:
     chosen = texts[texts["registration"].isin(ctx.selection.registrations["registration"])]
     participants = ctx.selection.registrations.set_index("registration")["participant"]
     labels = ctx.measure_labels()
-    screen = ctx.screen() if ctx.screen else screening.Screen()
+    screen = None
     rows = []
     for item, group in chosen.groupby("item", sort=True):
         people = group["registration"].map(participants).nunique()
         if people <= metrics.SUPPRESSION_THRESHOLD:
             continue
+        if screen is None:  # the names are read only when some free text will be shown
+            screen = ctx.screen() if ctx.screen else screening.Screen()
         answers = sorted(screen(text) for text in group["text"].tolist())
         random.Random(item).shuffle(answers)
         rows += [{"question": labels.get(item, item), "answer": text} for text in answers]

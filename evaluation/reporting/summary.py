@@ -21,10 +21,13 @@ from summits.models import Programme
 
 from . import participation
 from .context import Context, records
+from .outcomes import SHARES_PARTITION
 
 DISCLOSURE_NOTE = (
     "Disclosure control (NHS Digital's HES method): a count of 0 is shown as 0, counts of 1 to 7 as *, and "
-    "counts of 8 or more are rounded to the nearest 5. Percentages, rates and costs per person are computed "
+    "counts of 8 or more are rounded to the nearest 5; where counts add up to another (improved, unchanged and "
+    "worsened to the matched pairs) a further count may show as * so that none of 1 to 7 can be worked out by "
+    "subtraction. Percentages, rates and costs per person are computed "
     "from the rounded numbers as shown, and withheld when either of them is *, so that no figure gives away "
     "a count of 1 to 7. Means, tests and effect sizes resting on 7 or fewer people are withheld; they are "
     "given to 2 decimal places. Totals are computed from unrounded numbers and then rounded, so rows may not "
@@ -216,7 +219,8 @@ def headlines(ctx: Context, takeup_total: dict, reaction_all: dict, cost: dict) 
                 "headline_any_rise",
                 rate("pct_improved", "Any rise %", numerator="n_improved", denominator="n_pairs"),
                 scale,
-                [count("n_improved"), pairs],
+                [count("n_improved"), count("n_unchanged"), count("n_worsened"), pairs],
+                [SHARES_PARTITION],
             ),
             _joined("share whose scale score rose at all, however little: not a measure of reliable improvement"),
         ),

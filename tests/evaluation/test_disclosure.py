@@ -198,3 +198,64 @@ def test_statistics_are_kept_only_to_the_precision_shown():
     table = disclose(RawTable("t", "T", columns, [{"n": 110, "mean": 316 / 110, "p": 0.0000123456, "df": 57.123}]))
 
     assert table.rows == [{"n": 110, "mean": 2.87, "p": 1.2e-05, "df": 57.12, "note": ""}]
+
+
+def test_a_suppressed_part_pinned_by_the_whole_and_the_other_parts_hides_the_smallest_other_part():
+    # 35 pairs shown as 35 (33–37), 30 improved (28–32), 10 unchanged (8–12): a "*" worsened could
+    # only be 1 (33 − 32 − 12 < 1 ≤ 37 − 28 − 8), so "unchanged" is hidden as well.
+    assert metrics.pinned_parts(35, [30, 10, "*"]) == [2]
+    assert metrics.protect_partition(35, [30, 10, "*"], [30, 9, 1]) == [30, "*", "*"]
+    assert metrics.pinned_parts(35, [30, "*", "*"]) == []
+    # Not pinned: nothing to do.
+    assert metrics.protect_partition(110, [100, "*", "*"], [99, 5, 6]) == [100, "*", "*"]
+    assert metrics.protect_partition(20, [20, 0, "*"], [18, 0, 2]) == [20, 0, "*"]
+
+
+def test_disclose_protects_a_partition_and_withholds_the_percentages_that_would_show_it():
+    columns = [
+        label("measure", "Measure", is_key=True),
+        count("n", "Pairs"),
+        count("up", "Improved"),
+        count("same", "Unchanged"),
+        rate("pct_same", "Unchanged %", numerator="same", denominator="n"),
+        count("down", "Worsened"),
+    ]
+    raw = RawTable(
+        "t",
+        "T",
+        columns,
+        [{"measure": "a", "n": 36, "up": 30, "same": 9, "down": 1}],
+        partitions=[("n", ["up", "same", "down"])],
+    )
+
+    assert disclose(raw).rows == [
+        {
+            "measure": "a",
+            "n": 35,
+            "up": 30,
+            "same": "*",
+            "pct_same": None,
+            "down": "*",
+            "note": "withheld: fewer than 8 people",
+        }
+    ]
+
+
+def test_disclose_protects_a_column_down_to_its_total_row():
+    columns = [label("theme", "Theme", is_key=True), count("n", "People"), label("note", "Note")]
+    rows = [{"theme": "a", "n": 30}, {"theme": "b", "n": 9}, {"theme": "c", "n": 1}, {"theme": "All", "n": 40}]
+
+    plain = disclose(RawTable("t", "T", columns, rows))
+    protected = disclose(RawTable("t", "T", columns, rows, column_totals=["n"]))
+
+    # 40 shown as 40 (38–42), 30 (28–32) and 10 (8–12): c could only be 38 − 32 − 12 … 42 − 28 − 8, at most 6,
+    # so it is safe; with a total of 36 (shown 35, 33–37) it would be pinned to 1, and b is hidden too.
+    assert [row["n"] for row in plain.rows] == [30, 10, "*", 40]
+    assert [row["n"] for row in protected.rows] == [30, 10, "*", 40]
+    rows[-1]["n"] = 36
+    assert [row["n"] for row in disclose(RawTable("t", "T", columns, rows, column_totals=["n"])).rows] == [
+        30,
+        "*",
+        "*",
+        35,
+    ]

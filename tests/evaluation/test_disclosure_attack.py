@@ -59,6 +59,12 @@ ADDITIVE = [
     ("survey_takeup", "Total", label)
     for label in ("Registrations", "Pre sent", "Pre answered", "Post sent", "Post answered", "With both surveys")
 ] + [("survey_takeup", "Total", "Attended")]
+# Counts in one row that add up to another count of the same row.
+ROW_PARTITIONS = [
+    ("People with a pair", ["Any rise", "No change", "Any fall"]),
+    ("People with a pair", ["Reliably improved", "No reliable change", "Reliably worsened"]),
+    ("Answered", ["Very good", "Good", "Neither good nor poor", "Poor", "Very poor"]),
+]
 
 
 @dataclass
@@ -286,6 +292,17 @@ def test_no_figure_in_the_exports_gives_a_count_of_1_to_7_away():
         if whole is not None and sessions and all(part is not None for part in parts):
             subtractions += 1
             findings += attack_partition(whole, parts, sessions, f"{view.name} sessions")
+
+    # (The themes' people do not add up to the scale's: a person who came to sessions of two themes
+    # is one person in the whole and one in each theme, so there is no partition to subtract.)
+    for view in views:  # within a row: the people who improved, stayed the same or worsened; the five ratings
+        measures = {(section, measure) for section, measure, _ in view.cells}
+        for (section, measure), (whole_label, part_labels) in itertools.product(measures, ROW_PARTITIONS):
+            whole = _known(view, (section, measure, whole_label))
+            parts = [_known(view, (section, measure, label)) for label in part_labels]
+            if whole is not None and all(part is not None for part in parts):
+                subtractions += 1
+                findings += attack_partition(whole, parts, part_labels, f"{view.name} {section}/{measure}")
 
     assert len(views) >= 30
     print(
