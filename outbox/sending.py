@@ -20,6 +20,7 @@ import logging
 import smtplib
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -207,6 +208,30 @@ def send_batch(batch: Batch) -> dict[str, int]:
     if not batch.messages:
         return counts
     written = _write(batch.messages)
+    with _commits_without_waiting_for_disk():
+        return _send(batch, written, counts)
+
+
+@contextmanager
+def _commits_without_waiting_for_disk():
+    """On PostgreSQL, the batch's marks are committed without waiting for the disk: each is
+    visible to every other sender at once and on disk a moment later, so only a crash of the
+    database server itself in that moment could lose a mark (and that email would go twice);
+    a worker's crash loses nothing. It saves a disk flush per email, a third of the time per
+    email on this machine (benchmarks/email_fanout.py)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def _send(batch: Batch, written: dict, counts: dict[str, int]) -> dict[str, int]:
     smtp = get_connection(fail_silently=False)
     opened = False
     broken: Failure | None = None
