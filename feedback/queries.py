@@ -10,6 +10,8 @@ from attendees.models import Person, Registration
 from feedback.enums import ItemPurpose, SurveyKind
 from feedback.models import Answer, Item, Questionnaire, Response, SurveyLink
 from feedback.services import current_questionnaires
+from outbox.enums import MessageKind, MessageState
+from outbox.models import Message
 from summits.enums import SessionStatus
 from summits.models import Programme, Session
 
@@ -56,12 +58,25 @@ class SurveyCounts:
         return round(100 * self.answered / self.sent, 1) if self.sent else None
 
 
+def emailed(links: QuerySet) -> QuerySet:
+    """The links whose email went out: stamped when queued in the outbox, less those the mail
+    server refused for good. A refused address never got its link, so it is no one to count in
+    a response rate's denominator or to chase."""
+    refused = Message.objects.filter(
+        kind=MessageKind.SURVEY_LINK,
+        about_type=SurveyLink._meta.label_lower,
+        about_id=OuterRef("pk"),
+        state=MessageState.FAILED,
+    )
+    return links.filter(sent_at__isnull=False).exclude(Exists(refused))
+
+
 def _counts(links: QuerySet) -> list[SurveyCounts]:
     """Sent and answered per survey kind for a set of links (one aggregate query)."""
     answered = Exists(Response.objects.filter(registration=OuterRef("registration"), kind=OuterRef("kind")))
     rows = {
         row["kind"]: row
-        for row in links.filter(sent_at__isnull=False)
+        for row in emailed(links)
         .annotate(is_answered=answered)
         .values("kind")
         .annotate(sent=Count("pk"), answered=Count("pk", filter=Q(is_answered=True)))
@@ -91,7 +106,7 @@ def response_rates_by_session(programme: Programme) -> list[SessionSurveyRow]:
     """Every session of the programme that has survey links, with its counts: two queries."""
     answered = Exists(Response.objects.filter(registration=OuterRef("registration"), kind=OuterRef("kind")))
     rows = (
-        SurveyLink.objects.filter(registration__session__phase__programme=programme, sent_at__isnull=False)
+        emailed(SurveyLink.objects.filter(registration__session__phase__programme=programme))
         .annotate(is_answered=answered)
         .values("registration__session", "kind")
         .annotate(sent=Count("pk"), answered=Count("pk", filter=Q(is_answered=True)))
@@ -123,7 +138,7 @@ def non_respondents(session: Session, kind: str) -> QuerySet:
     chase: names and emails only, never answers."""
     answered = Exists(Response.objects.filter(registration=OuterRef("registration"), kind=kind))
     return (
-        SurveyLink.objects.filter(registration__session=session, kind=kind, sent_at__isnull=False)
+        emailed(SurveyLink.objects.filter(registration__session=session, kind=kind))
         .filter(~answered)
         .select_related("registration__person__organisation")
         .order_by("registration__person__last_name", "registration__person__first_name", "pk")

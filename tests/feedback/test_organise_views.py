@@ -13,8 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from feedback import emails as feedback_emails
 from feedback import services
 from feedback.models import Answer, Item, Questionnaire, Response, SurveyLink, SurveySchedule
+from outbox.enums import MessageKind, MessageState
+from outbox.models import Message
 from summits.models import AuditEntry
 from tests import factories
 from tests.factories import london
@@ -749,3 +752,22 @@ def test_questionnaire_detail_query_count_does_not_grow(
         response = organiser_client.get(reverse("feedback:surveys-questionnaire", kwargs={"pk": questionnaire.pk}))
 
     assert (len(response.context["items"]), len(response.context["versions"])) == (size, size)
+
+
+def test_a_survey_link_the_mail_server_refused_is_neither_counted_nor_chased(organiser_client, rates):
+    """A 5xx for Cy's post-survey email fails its outbox row: Cy never got the link, so the
+    post survey counts 2 sent (not 3) and only Ben is left to chase."""
+    cy_post = SurveyLink.objects.get(registration__person=rates["cy"], kind="post")
+    feedback_emails.queue(MessageKind.SURVEY_LINK, link_ids=[cy_post.pk])
+    refused = Message.objects.get(kind=MessageKind.SURVEY_LINK, about_id=cy_post.pk)
+    Message.objects.filter(pk=refused.pk).update(state=MessageState.FAILED, last_error="550 no such user")
+
+    response = organiser_client.get(reverse("feedback:surveys-session", kwargs={"pk": rates["a"].pk}))
+
+    counts = [(c.kind, c.sent, c.answered, c.percent) for c in response.context["counts"]]
+    assert counts == [("pre", 3, 2, 66.7), ("post", 2, 1, 50.0), ("follow_up", 0, 0, None)]
+    chase = {
+        count.kind: [link.registration.person.full_name for link in people]
+        for count, people in response.context["surveys"]
+    }
+    assert chase == {"pre": ["Cy Twombly"], "post": ["Ben Okri"], "follow_up": []}
