@@ -20,6 +20,7 @@ from attendees.models import GroupTarget, Invitation, LeadershipGroup, Person, R
 from feedback.enums import ItemPurpose, ItemType
 from feedback.models import Answer, Item, Questionnaire, Response, SurveyLink
 from feedback.pseudonyms import participant_keys
+from feedback.queries import emailed
 from summits.enums import SessionStatus
 from summits.models import CostLine, FocusArea, Programme, Session
 
@@ -303,9 +304,10 @@ def load_registrations(programme: Programme, keys: dict[int, str]) -> "pd.DataFr
     )
     sent = pd.DataFrame.from_records(
         list(
-            SurveyLink.objects.filter(
-                registration__session__phase__programme=programme, sent_at__isnull=False
-            ).values_list("registration_id", "kind")
+            # Emailed: a link the mail server refused for good never reached its person.
+            emailed(SurveyLink.objects.filter(registration__session__phase__programme=programme)).values_list(
+                "registration_id", "kind"
+            )
         ),
         columns=["registration", "kind"],
     )
