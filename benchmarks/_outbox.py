@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+# A local run: settings are off-production (also for the manage.py and db_worker children).
+os.environ.setdefault("DEBUG", "true")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 

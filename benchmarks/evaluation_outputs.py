@@ -31,6 +31,7 @@ def best_of(repeats: int, work: Callable[[], object]) -> tuple[float, object]:
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DEBUG", "true")  # a local run: settings are off-production
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DLW_TESTING"] = "true"
     import django

@@ -156,6 +156,7 @@ def create_programme():
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DEBUG", "true")  # a local run: settings are off-production
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DLW_TESTING"] = "true"
     import django
