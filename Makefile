@@ -10,9 +10,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup run test test-fast bench lint format check lock clean
 
-setup: $(STAMP) frontend/build/.built
+setup: $(STAMP) frontend/build/.built .env
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py createcachetable
+
+# A development checkout's own settings, read by manage.py (the environment wins over it).
+.env:
+	printf '# Local development settings, read by manage.py (not by a server: see deploy/).\nDEBUG=true\n' > .env
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,6 +1,7 @@
 """The settings helpers fail loudly on bad values; production settings are strict."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -330,3 +331,45 @@ def test_behind_one_proxy_allauth_limits_the_real_client(rf, settings):
     request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.5", REMOTE_ADDR="127.0.0.1")
 
     assert get_adapter(request).get_client_ip(request) == "203.0.113.5"
+
+
+def _manage_check(folder, env: dict) -> subprocess.CompletedProcess:
+    """`manage.py check` from a copy of manage.py in `folder` (next to that folder's .env)."""
+    shutil.copy(BASE_DIR / "manage.py", folder / "manage.py")
+    clean = {"PATH": os.environ.get("PATH", ""), "DLW_TESTING": "false", "PYTHONPATH": str(BASE_DIR), **env}
+    return subprocess.run(
+        [sys.executable, str(folder / "manage.py"), "check"],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_manage_py_reads_the_checkouts_env_file(tmp_path):
+    (tmp_path / ".env").write_text("# written by make setup\nDEBUG=true\n")
+
+    result = _manage_check(tmp_path, {})
+
+    assert (result.returncode, result.stdout) == (0, "System check identified no issues (0 silenced).\n")
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path):
+    (tmp_path / ".env").write_text("DEBUG=true\n")
+
+    result = _manage_check(tmp_path, {"DEBUG": "false"})
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: Set the SECRET_KEY environment variable."
+    )
+
+
+def test_without_an_env_file_manage_py_fails_closed(tmp_path):
+    result = _manage_check(tmp_path, {})
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: Set the SECRET_KEY environment variable."
+    )
