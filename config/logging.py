@@ -1,5 +1,5 @@
 """Operable logs: every line carries a timestamp, level, logger and the id of the request it
-belongs to, and never a secret link token.
+belongs to, and never a secret link token or an email address.
 
 The request id comes from the proxy's `X-Request-ID` when it sends a sane one (so a line in
 the proxy's log and ours can be matched), or is made here; it is sent back on the response.
@@ -22,6 +22,9 @@ _SECRET_PATHS = [
     (re.compile(r"(/calendar/)[^/\s\"'?]+(\.ics)"), r"\1[token]\2"),
     (re.compile(r"(/organise/(?:people|surveys)/import/)[^/\s\"'?]+"), r"\1[token]"),
 ]
+# Email addresses are personal data: a log outlives an erasure, so no line carries one (a mail
+# server's refusal often quotes the address).
+_EMAIL_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def is_secret_link(path: str) -> bool:
@@ -30,10 +33,11 @@ def is_secret_link(path: str) -> bool:
 
 
 def redact(text: str) -> str:
-    """The text with every secret link token replaced by [token]."""
+    """The text with every secret link token replaced by [token] and every email address by
+    [email]."""
     for pattern, replacement in _SECRET_PATHS:
         text = pattern.sub(replacement, text)
-    return text
+    return _EMAIL_ADDRESS.sub("[email]", text)
 
 
 class RequestIdMiddleware:
@@ -62,8 +66,9 @@ class RequestIdFilter(logging.Filter):
 
 
 class RedactLinkTokens(logging.Filter):
-    """Blanks link tokens out of the message (Django logs "Not Found: /i/1/<token>/" for a
-    wrong link and runserver logs every path)."""
+    """Blanks link tokens and email addresses out of the message (Django logs "Not Found:
+    /i/1/<token>/" for a wrong link, runserver logs every path, a mail server's refusal quotes
+    the address)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

@@ -275,7 +275,7 @@ def _send(batch: Batch, written: dict, counts: dict[str, int]) -> dict[str, int]
                     counts[_retry_later(batch, message, failure.reason, subject)] += 1
                 if failure.broken:
                     broken = failure
-                logger.warning("Message %s to %s not sent: %s", message.pk, message.recipient, failure.reason)
+                logger.warning("Message %s (%s) not sent: %s", message.pk, message.kind, failure.reason)
                 continue
             _mark_sent(batch, message, subject)
             counts["sent"] += 1

@@ -1,11 +1,12 @@
 """Error reports to Sentry only when SENTRY_DSN is set, without link tokens, cookies or bodies;
 the request id is taken from the proxy when sane."""
 
+import logging
 import os
 import subprocess
 import sys
 
-from config.logging import _scrub_event, redact
+from config.logging import RedactLinkTokens, _scrub_event, redact
 from config.settings import BASE_DIR
 
 
@@ -54,3 +55,23 @@ def test_a_request_id_from_the_proxy_is_kept_only_when_sane(client, db):
     assert client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
     made = client.get("/healthz", HTTP_X_REQUEST_ID="bad id\nwith newline")["X-Request-ID"]
     assert (len(made), made.isalnum()) == (32, True)
+
+
+def test_redact_blanks_email_addresses_such_as_a_mail_servers_refusal():
+    assert redact("Message 7 (invitation) not sent: 550 5.1.1 <jo.o'neil+dlw@nhs.net>: user unknown") == (
+        "Message 7 (invitation) not sent: 550 5.1.1 <[email]>: user unknown"
+    )
+
+
+def test_the_console_handler_never_writes_an_email_address():
+    from django.conf import settings
+
+    handler = settings.LOGGING["handlers"]["console"]
+    record = logging.LogRecord("outbox.sending", logging.WARNING, __file__, 1, "to %s", ("a.person@nhs.net",), None)
+    redacting = RedactLinkTokens()
+
+    assert ("redact_links" in handler["filters"], redacting.filter(record), record.getMessage()) == (
+        True,
+        True,
+        "to [email]",
+    )
