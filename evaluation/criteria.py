@@ -122,7 +122,7 @@ def _pct(numerator: int, denominator: int, what: str) -> Measured:
 
 
 def _people_who(registrations, mask) -> set:
-    return set(registrations.loc[mask, "participant"])
+    return set(registrations.loc[mask, "participant"].unique().tolist())
 
 
 def measure(metric: str, frames: Frames, selection: metrics.Selection) -> Measured:

@@ -25,6 +25,7 @@ from summits.enums import SessionStatus
 from summits.models import CostLine, FocusArea, Programme, Session
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 # How feedback's item purposes map to the metrics' item kinds.
@@ -52,6 +53,15 @@ class Frames:
     texts: "pd.DataFrame"  # free-text answers: registration, survey, item, text (never shown with a key)
     total_cost: float
     versions: "pd.DataFrame | None" = None  # questionnaire versions with answers (load_versions)
+
+
+def _rows(queryset) -> list[tuple]:
+    """A values_list queryset's rows in one fetch, without the ORM's per-row work (it only
+    holds integers and strings, which the database returns as they are)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _table(model) -> str:
@@ -215,24 +225,50 @@ def load_answers(
     programme: Programme, registrations: "pd.DataFrame", codes: dict[int, str] | None = None
 ) -> "pd.DataFrame":
     """answers: registration, participant, survey, item (the metrics' item, see
-    load_item_codes), value, text ("" — free text is kept apart in Frames.texts)."""
+    load_item_codes), value, text ("" — free text is kept apart in Frames.texts).
+
+    The million-row columns are built from integer codes (numpy), never by looking up each
+    row's value: item ids are factorised, and each answer finds its registration's participant
+    by binary search in the registrations (sorted by id)."""
     import pandas as pd
 
     raw = read_answer_rows(programme)
     if codes is None:
         codes = load_item_codes(programme)[1]
+    item_positions, item_ids = pd.factorize(raw["item_id"])
+    names = pd.Series([codes.get(int(pk)) for pk in item_ids], dtype=object)
+    item_names, item_categories = pd.factorize(names, sort=True)  # (-1: an unknown item, left missing)
+    item_codes = item_names[item_positions]
+    answer_registrations = raw["registration"].to_numpy(dtype="int64")
     answers = pd.DataFrame(
         {
-            "registration": raw["registration"].astype("int64"),
+            "registration": answer_registrations,
+            "participant": _per_registration(registrations, "participant", answer_registrations),
             "survey": raw["survey"].astype("category"),
-            "item": raw["item_id"].map(codes).astype("category"),
-            "value": raw["value"].astype("float64"),
+            "item": pd.Categorical.from_codes(item_codes, categories=item_categories),
+            "value": raw["value"].to_numpy(dtype="float64"),
         }
     )
-    participant = registrations.set_index("registration")["participant"]
-    answers["participant"] = answers["registration"].map(participant)
     answers["text"] = ""
-    return answers[["registration", "participant", "survey", "item", "value", "text"]]
+    return answers
+
+
+def _per_registration(registrations: "pd.DataFrame", column: str, wanted: "np.ndarray"):
+    """registrations[column] of each registration id in `wanted` (missing where a registration
+    is not among them); `registrations` is sorted by id."""
+    import numpy as np
+    import pandas as pd
+
+    values = registrations[column]
+    known = registrations["registration"].to_numpy(dtype="int64")
+    if not len(known):
+        return pd.Series(np.full(len(wanted), None, dtype=object)).astype(values.dtype if len(values) else object)
+    positions = np.minimum(np.searchsorted(known, wanted), len(known) - 1)
+    found = known[positions] == wanted
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.where(found, values.cat.codes.to_numpy()[positions], -1)
+        return pd.Categorical.from_codes(codes, dtype=values.dtype)
+    return pd.Series(values.to_numpy(dtype=object)[positions]).where(found)
 
 
 def load_texts(programme: Programme, items: list[Item] | None = None) -> "pd.DataFrame":
@@ -270,39 +306,33 @@ REGISTRATION_COLUMNS = (
 )
 
 
-def load_registrations(programme: Programme) -> "pd.DataFrame":
-    """The programme's active registrations; `participant` is still the person's id here
-    (load_frames keys every frame's people at once)."""
+def _categories(values, positions: "np.ndarray") -> "pd.Categorical":
+    """values[positions] as a categorical with sorted categories (only those present), without
+    looking up each row: `values` are few (one per session), `positions` many."""
+    import numpy as np
     import pandas as pd
 
-    rows = (
-        Registration.objects.filter(session__phase__programme=programme, status__in=(*ACTIVE,))
-        .values_list(
-            "pk",
-            "person_id",
-            "session__code",
-            "session__phase__kind",
-            "session__theme",
-            "person__organisation__region",
-            "session__region",
-            "status",
-            "invitation_id",
+    codes, categories = pd.factorize(pd.Series(list(values), dtype=object), sort=True)
+    taken = pd.Categorical.from_codes(np.asarray(codes)[positions], categories=categories)
+    return taken.remove_unused_categories()
+
+
+def load_registrations(programme: Programme, sessions: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+    """The programme's active registrations; `participant` is still the person's id here
+    (load_frames keys every frame's people at once). `sessions` is load_sessions' frame with
+    each session's database id (`pk`): the session's code, phase, theme and region come from it
+    rather than from a join per registration."""
+    import numpy as np
+    import pandas as pd
+
+    if sessions is None or "pk" not in sessions:
+        sessions = _load_sessions(programme)[0]
+    rows = _rows(
+        Registration.objects.filter(
+            session__in=Session.objects.filter(phase__programme=programme), status__in=(*ACTIVE,)
         )
+        .values_list("pk", "person_id", "session_id", "person__organisation__region", "status", "invitation_id")
         .order_by("pk")
-    )
-    raw = pd.DataFrame.from_records(
-        list(rows),
-        columns=[
-            "registration",
-            "person",
-            "session",
-            "phase",
-            "theme",
-            "person_region",
-            "session_region",
-            "status",
-            "invitation",
-        ],
     )
     sent = pd.DataFrame.from_records(
         list(
@@ -313,31 +343,38 @@ def load_registrations(programme: Programme) -> "pd.DataFrame":
         ),
         columns=["registration", "kind"],
     )
-    if raw.empty:  # (the query count stays the same; the columns untyped, as they always were)
+    if not rows:  # (the query count stays the same; the columns untyped, as they always were)
         return pd.DataFrame(columns=[*REGISTRATION_COLUMNS])
-    # The person's organisation's region, else the session's, else "" (empty counts as missing).
-    person_region, session_region = raw["person_region"], raw["session_region"]
-    region = person_region.where(person_region.astype(bool)).fillna(session_region.where(session_region.astype(bool)))
+    pks, people, session_ids, person_regions, statuses, invitations = zip(*rows, strict=True)
+    at = pd.Index(sessions["pk"]).get_indexer(np.fromiter(session_ids, dtype=np.int64, count=len(rows)))
+    region = _region_of(person_regions, sessions, at)
+    registration = np.fromiter(pks, dtype=np.int64, count=len(rows))
     frame = pd.DataFrame(
         {
-            "registration": raw["registration"],
-            "participant": raw["person"],
-            "session": raw["session"],
-            "phase": raw["phase"],
-            "theme": raw["theme"],
-            "region": region.fillna(""),
-            "status": raw["status"],
-            "invited": raw["invitation"].notna(),
+            "registration": registration,
+            "participant": np.fromiter(people, dtype=np.int64, count=len(rows)),
+            # Few distinct values in many rows: categories make every filter and comparison cheap.
+            "session": _categories(sessions["session"], at),
+            "phase": _categories(sessions["phase"], at),
+            "theme": _categories(sessions["theme"], at),
+            "region": pd.Categorical(region, categories=sorted(set(region))),
+            "status": pd.Categorical(statuses),
+            "invited": np.array([invitation is not None for invitation in invitations], dtype=bool),
         },
     )
-    # Few distinct values in many rows: categories make every filter and comparison a cheap one.
-    frame = frame.astype({column: "category" for column in ("session", "phase", "theme", "region", "status")})
     for kind in ("pre", "post", "follow_up"):
-        frame[f"{kind}_sent"] = frame["registration"].isin(sent.loc[sent["kind"] == kind, "registration"])
+        frame[f"{kind}_sent"] = np.isin(registration, sent.loc[sent["kind"] == kind, "registration"].to_numpy())
     return frame
 
 
 def load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
+    """The programme's sessions (in start order) and the total of their cost lines."""
+    frame, total_cost = _load_sessions(programme)
+    return frame.drop(columns="pk"), total_cost
+
+
+def _load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
+    """load_sessions, with each session's database id in a column `pk`."""
     import pandas as pd
 
     now = timezone.now()
@@ -361,6 +398,7 @@ def load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
     )
     rows = [
         {
+            "pk": s.pk,
             "session": s.code,
             "title": s.title,
             "starts_at": s.starts_at,
@@ -381,6 +419,7 @@ def load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
         for s in sessions
     ]
     columns = [
+        "pk",
         "session",
         "title",
         "starts_at",
@@ -401,15 +440,52 @@ def load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
     return frame, float(sum(costs.values(), 0))
 
 
-def load_frames(programme: Programme) -> Frames:
-    """Everything the evaluation of one programme needs, pseudonymised."""
+def _region_of(person_regions, sessions: "pd.DataFrame", at: "np.ndarray") -> "np.ndarray":
+    """A registrant's or invitee's region: their organisation's, else the session's (at row
+    `at` of `sessions`), else "" (an empty region counts as missing)."""
+    import numpy as np
+
+    region = np.array(person_regions, dtype=object)
+    missing = ~region.astype(bool)
+    region[missing] = sessions["region"].to_numpy(dtype=object)[at[missing]]
+    region[~region.astype(bool)] = ""
+    return region
+
+
+def _key_people(frames: tuple["pd.DataFrame", ...]) -> None:
+    """Replaces each frame's `participant` (a person's id) with their pseudonymous key, computed
+    once per person. The keys are a categorical column shared by every frame (its categories
+    sorted, as the keys would sort), so matching people across frames compares integer codes."""
+    import numpy as np
     import pandas as pd
 
-    registered = Registration.objects.filter(session__phase__programme=programme).values("person_id")
-    invited = Invitation.objects.filter(session__phase__programme=programme).values("person_id")
-    registrations = load_registrations(programme)
+    named = [frame for frame in frames if len(frame)]  # (empty, the columns stay untyped, as they always were)
+    if not named:
+        return
+    ids = np.unique(np.concatenate([frame["participant"].to_numpy(dtype=np.int64) for frame in named]))
+    keys = participant_keys(ids.tolist())
+    key_array = np.array([keys[person] for person in ids.tolist()])  # fixed-width text: a fast sort
+    order = np.argsort(key_array, kind="stable")
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
+    dtype = pd.CategoricalDtype(pd.Index(key_array[order].tolist(), dtype=object))
+    for frame in named:
+        positions = np.searchsorted(ids, frame["participant"].to_numpy(dtype=np.int64))
+        frame["participant"] = pd.Categorical.from_codes(rank[positions], dtype=dtype)
+
+
+def load_frames(programme: Programme) -> Frames:
+    """Everything the evaluation of one programme needs, pseudonymised."""
+    import numpy as np
+    import pandas as pd
+
+    sessions, total_cost = _load_sessions(programme)
+    programme_sessions = Session.objects.filter(phase__programme=programme)
+    registered = Registration.objects.filter(session__in=programme_sessions).values("person_id")
+    invited = Invitation.objects.filter(session__in=programme_sessions).values("person_id")
+    registrations = load_registrations(programme, sessions)
     memberships = pd.DataFrame.from_records(
-        list(
+        _rows(
             # EXISTS, not IN: SQLite reads IN (…) OR IN (…) as two subquery lists and an index
             # merge, over twice as slow for a large programme; the rows are the same.
             Person.groups.through.objects.filter(
@@ -419,33 +495,33 @@ def load_frames(programme: Programme) -> Frames:
         ),
         columns=["participant", "group"],
     )
-    invitations = pd.DataFrame.from_records(
-        list(
-            Invitation.objects.filter(session__phase__programme=programme).values_list(
-                "person_id", "session__code", "status", "person__organisation__region", "session__region"
-            )
-        ),
-        columns=["participant", "session", "status", "person_region", "session_region"],
+    invited_rows = _rows(
+        Invitation.objects.filter(session__in=programme_sessions).values_list(
+            "person_id", "session_id", "status", "person__organisation__region"
+        )
     )
-    # Each person's key computed once, for everyone these frames name (people by id so far).
-    people = (registrations, memberships, invitations)
-    keys = participant_keys(set().union(*(frame["participant"] for frame in people)))
-    for frame in people:
-        if len(frame):  # (empty, the columns stay untyped, as they always were)
-            frame["participant"] = frame["participant"].map(keys)
-    # The invitee's region as on registrations: their organisation's, else the session's.
-    person_region, session_region = invitations["person_region"], invitations["session_region"]
-    invitations["region"] = (
-        person_region.where(person_region.astype(bool)).fillna(session_region.where(session_region.astype(bool)))
-    ).fillna("")
-    invitations = invitations[["participant", "session", "status", "region"]]
+    if invited_rows:
+        people, session_ids, statuses, person_regions = zip(*invited_rows, strict=True)
+        at = pd.Index(sessions["pk"]).get_indexer(np.fromiter(session_ids, dtype=np.int64, count=len(invited_rows)))
+        invitations = pd.DataFrame(
+            {
+                "participant": np.fromiter(people, dtype=np.int64, count=len(invited_rows)),
+                "session": sessions["session"].to_numpy(dtype=object)[at],
+                "status": np.array(statuses, dtype=object),
+                # The invitee's region as on registrations: their organisation's, else the session's.
+                "region": _region_of(person_regions, sessions, at),
+            }
+        )
+    else:
+        invitations = pd.DataFrame(columns=["participant", "session", "status", "region"])
+    _key_people((registrations, memberships, invitations))
     targets = pd.DataFrame(
         list(
             GroupTarget.objects.filter(phase__programme=programme).values_list("group__name", "phase__kind", "target")
         ),
         columns=["group", "phase", "target"],
     )
-    sessions, total_cost = load_sessions(programme)
+    sessions = sessions.drop(columns="pk")
     stored_items = _stored_items(programme)
     items, codes = load_item_codes(programme, stored_items)
     return Frames(

@@ -50,13 +50,15 @@ def build_extract(frames: Frames, filters: Filters) -> Extract:
     kinds = dict(zip(frames.items["item"], frames.items["kind"], strict=True))
     rows = selection.answers.frame
     rows = rows[rows["value"].notna() & ~rows["item"].astype(str).map(kinds).isin(LEFT_OUT_KINDS)]
-    people = sorted(set(rows["participant"]))
+    people = metrics.distinct(rows["participant"])
     if len(people) <= metrics.SUPPRESSION_THRESHOLD:
         raise TooFewParticipants(f"The selection has {'no' if not people else 'fewer than 8'} participants")
     # Keys drawn at random for this extract only; sorting by them shuffles the people.
     keys = {person: "R" + secrets.token_hex(KEY_BYTES) for person in people}
     where = selection.registrations.set_index("registration")[["phase", "theme"]]
-    rows = rows.join(where, on="registration").assign(key=rows["participant"].map(keys))
+    # Plain strings: a categorical key would sort in the order of the participant keys, which is
+    # the same in every extract (and so would link two extracts' rows), not in this one's.
+    rows = rows.join(where, on="registration").assign(key=rows["participant"].astype(object).map(keys))
     rows = rows.sort_values(["key", "phase", "theme", "survey", "item"], kind="stable")
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -6,6 +6,7 @@ sessions, invitations, targets); these functions compute; disclosure control is 
 last, after any totals, by `evaluation.report.disclose` with the rule in `disclosure`.
 """
 
+from ._common import distinct, isin
 from .disclosure import (
     FEWER_THAN_EIGHT,
     NO_PEOPLE,
@@ -61,6 +62,8 @@ from .selection import Selection, restrict
 from .wide import Answers, WideAnswers, prepare
 
 __all__ = [
+    "distinct",
+    "isin",
     "ALL_ZERO",
     "CHANGE_BINS",
     "Answers",

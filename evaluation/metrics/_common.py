@@ -46,3 +46,27 @@ def as_values(value: str | Iterable[str]) -> list[str]:
 
 def confidence_items(items: pd.DataFrame) -> pd.DataFrame:
     return items[items["kind"] == CONFIDENCE].sort_values("order", kind="stable")
+
+
+def _as_series(values: Any) -> pd.Series:
+    return values if isinstance(values, pd.Series) else pd.Series(values)
+
+
+def isin(column: Any, values: Any) -> np.ndarray:
+    """`column.isin(values)` as a boolean array, without hashing every value when it need not:
+    two categoricals of the same categories (the participant keys) compare their integer
+    codes, and integer ids go through numpy (a lookup table over their range)."""
+    column, values = _as_series(column), _as_series(values)
+    if isinstance(column.dtype, pd.CategoricalDtype) and column.dtype == values.dtype:
+        wanted = np.zeros(len(column.dtype.categories) + 1, dtype=bool)  # the last: missing (code -1)
+        wanted[values.cat.codes.to_numpy()] = True
+        wanted[-1] = False  # (missing is never a member, as with isin)
+        return wanted[column.cat.codes.to_numpy()]
+    if column.dtype.kind in "iu" and values.dtype.kind in "iu":
+        return np.isin(column.to_numpy(), values.to_numpy())
+    return column.isin(values).to_numpy()
+
+
+def distinct(column: pd.Series) -> list:
+    """The column's distinct values, missing left out, sorted (without visiting each row in Python)."""
+    return sorted(value for value in column.dropna().unique().tolist())

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._common import clean, object_frame, pct
+from ._common import clean, distinct, isin, object_frame, pct
 from .wide import Answers, prepare
 
 HELD_PLACE = ("confirmed", "attended", "no_show")
@@ -61,7 +61,7 @@ def reach(
     """
     _check_by(by, ("group", *BY_REGISTRATION))
     if phases is None:
-        phases = sorted(set(registrations["phase"])) or sorted(set(targets["phase"]))
+        phases = distinct(registrations["phase"]) or distinct(targets["phase"])
     targets = targets[targets["phase"].isin(phases)]
 
     session_columns = ["session", "phase", "theme", "region"]
@@ -73,9 +73,11 @@ def reach(
     invitations = invitations.merge(session_table[wanted], on="session", how="left")
 
     if by == "group":
-        keys = sorted(set(memberships["group"]) | set(targets["group"]))
+        keys = sorted(set(distinct(memberships["group"])) | set(distinct(targets["group"])))
     elif by is not None:
-        keys = sorted({key for key in pd.concat([registrations[by], invitations[by]]) if isinstance(key, str)})
+        keys = sorted(
+            {key for key in (*distinct(registrations[by]), *distinct(invitations[by])) if isinstance(key, str)}
+        )
         if by == "phase":
             keys = sorted(set(keys) | set(phases))
     else:
@@ -90,7 +92,7 @@ def reach(
         return frame.assign(key=key)[["participant", "status", "key"]]
 
     chosen, invited = keyed(registrations), keyed(invitations)
-    status = chosen["status"].astype(object)
+    status = chosen["status"]  # (categorical or not, compared to a scalar the same way)
 
     def people(mask) -> pd.Series:
         return chosen.loc[mask].groupby("key", observed=True)["participant"].nunique()
@@ -106,8 +108,8 @@ def reach(
         "no_shows": people(status == "no_show"),
         "attended_registrations": rows_of(chosen, status == "attended"),
         "no_show_registrations": rows_of(chosen, status == "no_show"),
-        "accepted": rows_of(invited, invited["status"].astype(object) == "accepted"),
-        "declined": rows_of(invited, invited["status"].astype(object) == "declined"),
+        "accepted": rows_of(invited, invited["status"] == "accepted"),
+        "declined": rows_of(invited, invited["status"] == "declined"),
     }
     rows = []
     for key in keys:
@@ -241,7 +243,7 @@ def survey_takeup(
         groups = [(ALL, registrations)]
     elif by == "group":
         groups = [
-            (group, registrations[registrations["participant"].isin(members["participant"])])
+            (group, registrations[isin(registrations["participant"], members["participant"])])
             for group, members in memberships.groupby("group", sort=True)
         ]
     else:
@@ -302,11 +304,13 @@ def cost_by_phase(
     counts registrations). Sessions not yet held, and their costs, are left out."""
     held = sessions[_held(sessions) & (sessions["status"] != "cancelled")]
     if phases is None:
-        phases = sorted(set(sessions["phase"]))
+        phases = distinct(sessions["phase"])
     rows = []
     for phase in phases:
         chosen = held[held["phase"] == phase]
-        came = registrations[(registrations["status"] == "attended") & registrations["session"].isin(chosen["session"])]
+        came = registrations[
+            (registrations["status"] == "attended") & isin(registrations["session"], chosen["session"])
+        ]
         total = float(chosen["cost"].sum())
         people = int(came["participant"].nunique())
         rows.append(

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._common import clean, confidence_items, object_frame
+from ._common import clean, confidence_items, isin, object_frame
 from .wide import Answers, WideAnswers, prepare
 
 PERSON_RULE = (
@@ -27,8 +27,13 @@ def _in_session_order(registrations: pd.DataFrame, sessions: pd.DataFrame | None
     frame = registrations[["registration", "participant", "session"]]
     if sessions is not None and "starts_at" in sessions and len(frame):
         starts = sessions.drop_duplicates("session").set_index("session")["starts_at"]
-        frame = frame.assign(starts_at=frame["session"].map(starts).astype(object))
-        frame = frame.sort_values(["starts_at", "registration"], kind="stable", na_position="last")
+        # Each session's place in start order (equal starts share it; an unknown start is last),
+        # looked up per session rather than per registration.
+        place = starts.rank(method="dense", na_option="bottom")
+        when = frame["session"].map(place)
+        when = np.array(when.astype(float), dtype=float)  # (a copy: pandas hands out read-only arrays)
+        when[np.isnan(when)] = np.inf  # a session not among `sessions`: last, as an unknown start
+        frame = frame.iloc[np.lexsort((frame["registration"].to_numpy(), when))]
     else:
         frame = frame.sort_values("registration", kind="stable")
     return frame[["registration", "participant"]]
@@ -41,7 +46,7 @@ def _earliest(
     `ordered` is `_in_session_order` of these registrations or of more (it is only filtered)."""
     if ordered is None:
         ordered = _in_session_order(registrations, sessions)
-    kept = ordered["registration"].isin(chosen) & ordered["registration"].isin(registrations["registration"])
+    kept = isin(ordered["registration"], chosen) & isin(ordered["registration"], registrations["registration"])
     return ordered.loc[kept].drop_duplicates("participant")["registration"].to_numpy()
 
 
@@ -62,7 +67,7 @@ def one_per_person(
         both = np.intersect1d(answers.responded(before), answers.responded(after), assume_unique=True)
         # Every selection orders the same registrations: sort once, on the first (widest) one seen.
         ordered = answers.shared(("session order", id(sessions)), lambda: _in_session_order(registrations, sessions))
-        if not pd.Index(registrations["registration"]).isin(ordered["registration"]).all():
+        if not isin(registrations["registration"], ordered["registration"]).all():
             ordered = None
         return answers.restrict(_earliest(registrations, sessions, both, ordered))
 

@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ._common import as_values
+from ._common import as_values, isin
 from .wide import Answers, WideAnswers
 
 
@@ -55,7 +55,7 @@ def restrict(
         areas = set(as_values(focus_area))
         covers = chosen_sessions["focus_areas"].map(lambda listed: bool(areas & set(listed or ())))
         chosen_sessions = chosen_sessions[covers.astype(bool)]
-        chosen_registrations = chosen_registrations[chosen_registrations["session"].isin(chosen_sessions["session"])]
+        chosen_registrations = chosen_registrations[isin(chosen_registrations["session"], chosen_sessions["session"])]
     # Invitations follow the sessions chosen so far, then the invitee's own region.
     invitation_sessions = chosen_sessions["session"]
     if region is not None:
@@ -64,18 +64,18 @@ def restrict(
         values = as_values(region)
         chosen_registrations = chosen_registrations[chosen_registrations["region"].isin(values)]
         chosen_sessions = chosen_sessions[
-            chosen_sessions["region"].isin(values) | chosen_sessions["session"].isin(chosen_registrations["session"])
+            chosen_sessions["region"].isin(values) | isin(chosen_sessions["session"], chosen_registrations["session"])
         ]
     group_members = memberships
     if group is not None:
         group_members = memberships[memberships["group"].isin(as_values(group))]
         chosen_registrations = chosen_registrations[
-            chosen_registrations["participant"].isin(group_members["participant"])
+            isin(chosen_registrations["participant"], group_members["participant"])
         ]
     if isinstance(answers, WideAnswers):
         chosen_answers = answers.restrict(chosen_registrations["registration"])
     else:
-        chosen_answers = answers[answers["registration"].isin(chosen_registrations["registration"])]
+        chosen_answers = answers[isin(answers["registration"], chosen_registrations["registration"])]
     chosen_invitations = None
     if invitations is not None:
         chosen_invitations = invitations[invitations["session"].isin(invitation_sessions)]
@@ -83,10 +83,10 @@ def restrict(
             chosen_invitations = chosen_invitations[chosen_invitations["region"].isin(as_values(region))]
         if group is not None:
             chosen_invitations = chosen_invitations[
-                chosen_invitations["participant"].isin(group_members["participant"])
+                isin(chosen_invitations["participant"], group_members["participant"])
             ]
-    selected_people = chosen_registrations["participant"]
+    selected = isin(group_members["participant"], chosen_registrations["participant"])
     if chosen_invitations is not None:
-        selected_people = pd.concat([selected_people, chosen_invitations["participant"]])
-    chosen_memberships = group_members[group_members["participant"].isin(selected_people)]
+        selected = selected | isin(group_members["participant"], chosen_invitations["participant"])
+    chosen_memberships = group_members[selected]
     return Selection(chosen_answers, chosen_registrations, chosen_memberships, chosen_sessions, chosen_invitations)

@@ -68,14 +68,12 @@ class WideAnswers:
             n = len(self.registrations)
             result = np.full((n, len(codes)), np.nan)
             position = self._surveys.get(survey)
-            if position is not None:
+            present = [(column, self._items[code]) for column, code in enumerate(codes) if code in self._items]
+            if position is not None and present:
+                columns, items = (list(numbers) for numbers in zip(*present, strict=True))
                 layer = self._values[position]
-                if self._rows is not None:
-                    layer = layer[self._rows]
-                for column, code in enumerate(codes):
-                    item = self._items.get(code)
-                    if item is not None:
-                        result[:, column] = layer[:, item]
+                # Only the columns asked for, of only the rows chosen: one gather, not a copy of the layer.
+                result[:, columns] = layer[:, items] if self._rows is None else layer[np.ix_(self._rows, items)]
             self._cache[key] = result
         return self._cache[key]
 
@@ -91,7 +89,7 @@ class WideAnswers:
 
     def restrict(self, registrations: Sequence) -> "WideAnswers":
         """The same answers for only these registrations."""
-        chosen = np.flatnonzero(pd.Index(self._all_registrations).isin(np.asarray(registrations)))
+        chosen = np.flatnonzero(np.isin(self._all_registrations, np.asarray(registrations)))
         if self._rows is not None:
             chosen = np.intersect1d(chosen, self._rows, assume_unique=True)
         key = chosen.tobytes()

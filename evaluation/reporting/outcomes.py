@@ -211,8 +211,8 @@ def breakdown_tables(
 
 def group_and_theme_tables(ctx: Context) -> list[RawTable]:
     sel = ctx.selection
-    groups = [(group, group) for group in sorted(set(sel.memberships["group"]))]
-    themes = [(theme, Theme(theme).label) for theme in sorted(set(sel.registrations["theme"]))]
+    groups = [(group, group) for group in metrics.distinct(sel.memberships["group"])]
+    themes = [(theme, Theme(theme).label) for theme in metrics.distinct(sel.registrations["theme"])]
     return [
         *breakdown_tables(ctx, "group", groups, "Confidence change by leadership group", "outcomes_by_group"),
         *breakdown_tables(ctx, "theme", themes, "Confidence change by theme", "outcomes_by_theme", "All themes"),

@@ -134,6 +134,23 @@ def test_keys_differ_between_two_extracts_of_the_same_selection(
     )
 
 
+def test_rows_come_in_the_order_of_the_extracts_own_random_keys(
+    researcher, standard, django_capture_on_commit_callbacks
+):
+    orders = []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            extract = services.request_extract(actor=researcher, programme=standard.programme, filters=Filters())
+        extract.refresh_from_db()
+        rows = _rows(services.download_extract(actor=researcher, extract=extract))
+        keys = [row["participant"] for row in rows]
+        assert keys == sorted(keys)  # sorted by this extract's keys, so shuffled anew each time
+        orders.append([(row["survey"], row["question"], row["value"]) for row in rows])
+
+    assert sorted(orders[0]) == sorted(orders[1])
+    assert orders[0] != orders[1]  # 29 people: the same order twice has odds of 1 in 29!
+
+
 def test_someone_elses_extract_is_not_found(client, researcher, standard, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         extract = services.request_extract(actor=researcher, programme=standard.programme, filters=Filters())
