@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
 from attendees.enums import ACTIVE, HOLDS_A_PLACE, RegistrationStatus
-from attendees.models import GroupTarget, Invitation, LeadershipGroup, Person, Registration
+from attendees.models import GroupTarget, Invitation, LeadershipGroup, Organisation, Person, Registration
 from feedback.enums import ItemPurpose, ItemType
 from feedback.models import Answer, Item, Questionnaire, Response, SurveyLink
 from feedback.pseudonyms import participant_keys
@@ -317,11 +317,14 @@ def _categories(values, positions: "np.ndarray") -> "pd.Categorical":
     return taken.remove_unused_categories()
 
 
-def load_registrations(programme: Programme, sessions: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+def load_registrations(
+    programme: Programme, sessions: "pd.DataFrame | None" = None, regions: dict[int, str] | None = None
+) -> "pd.DataFrame":
     """The programme's active registrations; `participant` is still the person's id here
-    (load_frames keys every frame's people at once). `sessions` is load_sessions' frame with
+    (load_frames keys every frame's people at once). `sessions` is _load_sessions' frame with
     each session's database id (`pk`): the session's code, phase, theme and region come from it
-    rather than from a join per registration."""
+    rather than from a join per registration, as the person's region comes from `regions`
+    (_organisation_regions(), read when not given)."""
     import numpy as np
     import pandas as pd
 
@@ -331,7 +334,7 @@ def load_registrations(programme: Programme, sessions: "pd.DataFrame | None" = N
         Registration.objects.filter(
             session__in=Session.objects.filter(phase__programme=programme), status__in=(*ACTIVE,)
         )
-        .values_list("pk", "person_id", "session_id", "person__organisation__region", "status", "invitation_id")
+        .values_list("pk", "person_id", "session_id", "person__organisation_id", "status", "invitation_id")
         .order_by("pk")
     )
     sent = pd.DataFrame.from_records(
@@ -345,9 +348,9 @@ def load_registrations(programme: Programme, sessions: "pd.DataFrame | None" = N
     )
     if not rows:  # (the query count stays the same; the columns untyped, as they always were)
         return pd.DataFrame(columns=[*REGISTRATION_COLUMNS])
-    pks, people, session_ids, person_regions, statuses, invitations = zip(*rows, strict=True)
+    pks, people, session_ids, organisations, statuses, invitations = zip(*rows, strict=True)
     at = pd.Index(sessions["pk"]).get_indexer(np.fromiter(session_ids, dtype=np.int64, count=len(rows)))
-    region = _region_of(person_regions, sessions, at)
+    region = _region_of(organisations, sessions, at, _organisation_regions() if regions is None else regions)
     registration = np.fromiter(pks, dtype=np.int64, count=len(rows))
     frame = pd.DataFrame(
         {
@@ -367,14 +370,9 @@ def load_registrations(programme: Programme, sessions: "pd.DataFrame | None" = N
     return frame
 
 
-def load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
-    """The programme's sessions (in start order) and the total of their cost lines."""
-    frame, total_cost = _load_sessions(programme)
-    return frame.drop(columns="pk"), total_cost
-
-
 def _load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
-    """load_sessions, with each session's database id in a column `pk`."""
+    """The sessions, with each one's database id in a column `pk`; their places are counted
+    from the registrations frame afterwards (_count_places), not by a join here."""
     import pandas as pd
 
     now = timezone.now()
@@ -382,12 +380,6 @@ def _load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
         Session.objects.filter(phase__programme=programme)
         .select_related("phase")
         .prefetch_related("focus_areas")
-        .annotate(
-            held=Count("registrations", filter=Q(registrations__status__in=HOLDS_A_PLACE)),
-            attended=Count("registrations", filter=Q(registrations__status=RegistrationStatus.ATTENDED)),
-            no_shows=Count("registrations", filter=Q(registrations__status=RegistrationStatus.NO_SHOW)),
-            waitlisted=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
-        )
         .order_by("starts_at", "code")
     )
     costs = dict(
@@ -407,10 +399,6 @@ def _load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
             "region": s.region or "",
             "focus_areas": [f"focus_{area.number}" for area in s.focus_areas.all()],
             "capacity": s.capacity,
-            "confirmed_at_start": s.held,
-            "attended": s.attended,
-            "no_shows": s.no_shows,
-            "waitlisted": s.waitlisted,
             "cost": float(costs.get(s.pk) or 0),
             "status": s.status,
             # Already held: over, and not cancelled (attendance and costs are real).
@@ -418,35 +406,56 @@ def _load_sessions(programme: Programme) -> tuple["pd.DataFrame", float]:
         }
         for s in sessions
     ]
-    columns = [
-        "pk",
-        "session",
-        "title",
-        "starts_at",
-        "phase",
-        "theme",
-        "region",
-        "focus_areas",
-        "capacity",
-        "confirmed_at_start",
-        "attended",
-        "no_shows",
-        "waitlisted",
-        "cost",
-        "status",
-        "held",
-    ]
+    columns = ["pk", "session", "title", "starts_at", "phase", "theme", "region", "focus_areas", "capacity"]
+    columns += ["cost", "status", "held"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame, float(sum(costs.values(), 0))
 
 
-def _region_of(person_regions, sessions: "pd.DataFrame", at: "np.ndarray") -> "np.ndarray":
-    """A registrant's or invitee's region: their organisation's, else the session's (at row
-    `at` of `sessions`), else "" (an empty region counts as missing)."""
-    import numpy as np
+# The sessions frame's counts of places: the registration statuses each one counts.
+PLACE_COUNTS = {
+    "confirmed_at_start": HOLDS_A_PLACE,
+    "attended": (RegistrationStatus.ATTENDED,),
+    "no_shows": (RegistrationStatus.NO_SHOW,),
+    "waitlisted": (RegistrationStatus.WAITLISTED,),
+}
 
-    region = np.array(person_regions, dtype=object)
-    missing = ~region.astype(bool)
+
+def _count_places(sessions: "pd.DataFrame", registrations: "pd.DataFrame") -> None:
+    """Adds each session's counts of places (PLACE_COUNTS) from the programme's active
+    registrations, placed after `capacity`."""
+    import numpy as np
+    import pandas as pd
+
+    at = sessions.columns.get_loc("capacity") + 1
+    if len(registrations):
+        per_status = pd.crosstab(registrations["session"], registrations["status"])
+    else:
+        per_status = pd.DataFrame()
+    for offset, (column, statuses) in enumerate(PLACE_COUNTS.items()):
+        present = [str(status) for status in statuses if str(status) in per_status.columns]
+        total = per_status[present].sum(axis=1) if present else pd.Series(dtype=np.int64)
+        counts = sessions["session"].map(total).fillna(0).astype(np.int64)
+        sessions.insert(at + offset, column, counts)
+
+
+def _organisation_regions() -> dict[int, str]:
+    """Each organisation's region (those with one), read once rather than joined per row."""
+    return dict(Organisation.objects.exclude(region="").values_list("pk", "region"))
+
+
+def _region_of(organisations, sessions: "pd.DataFrame", at: "np.ndarray", regions: dict[int, str]) -> "np.ndarray":
+    """A registrant's or invitee's region: their organisation's (by organisation id, None for
+    none; `regions` is _organisation_regions()), else the session's (at row `at` of
+    `sessions`), else "" (an empty region counts as missing)."""
+    import numpy as np
+    import pandas as pd
+
+    known = pd.Index(list(regions), dtype=np.int64)
+    ids = np.array([-1 if organisation is None else organisation for organisation in organisations], dtype=np.int64)
+    positions = known.get_indexer(ids)
+    region = np.append(np.array(list(regions.values()), dtype=object), "")[positions]
+    missing = positions < 0
     region[missing] = sessions["region"].to_numpy(dtype=object)[at[missing]]
     region[~region.astype(bool)] = ""
     return region
@@ -483,25 +492,39 @@ def load_frames(programme: Programme) -> Frames:
     programme_sessions = Session.objects.filter(phase__programme=programme)
     registered = Registration.objects.filter(session__in=programme_sessions).values("person_id")
     invited = Invitation.objects.filter(session__in=programme_sessions).values("person_id")
-    registrations = load_registrations(programme, sessions)
-    memberships = pd.DataFrame.from_records(
-        _rows(
-            # EXISTS, not IN: SQLite reads IN (…) OR IN (…) as two subquery lists and an index
-            # merge, over twice as slow for a large programme; the rows are the same.
-            Person.groups.through.objects.filter(
-                Exists(registered.filter(person_id=OuterRef("person_id")))
-                | Exists(invited.filter(person_id=OuterRef("person_id")))
-            ).values_list("person_id", "leadershipgroup__name")
-        ),
-        columns=["participant", "group"],
+    regions = _organisation_regions()
+    registrations = load_registrations(programme, sessions, regions)
+    _count_places(sessions, registrations)
+    membership_rows = _rows(
+        # EXISTS, not IN: SQLite reads IN (…) OR IN (…) as two subquery lists and an index
+        # merge, over twice as slow for a large programme; the rows are the same. Groups by id,
+        # named afterwards: a join per row to name one of a few groups costs more than the read.
+        Person.groups.through.objects.filter(
+            Exists(registered.filter(person_id=OuterRef("person_id")))
+            | Exists(invited.filter(person_id=OuterRef("person_id")))
+        ).values_list("person_id", "leadershipgroup_id")
     )
+    names = dict(LeadershipGroup.objects.values_list("pk", "name"))
+    if membership_rows:
+        members, group_ids = zip(*membership_rows, strict=True)
+        known = pd.Index(list(names))
+        memberships = pd.DataFrame(
+            {
+                "participant": np.fromiter(members, dtype=np.int64, count=len(membership_rows)),
+                "group": np.array(list(names.values()), dtype=object)[
+                    known.get_indexer(np.fromiter(group_ids, dtype=np.int64, count=len(membership_rows)))
+                ],
+            }
+        )
+    else:
+        memberships = pd.DataFrame(columns=["participant", "group"])
     invited_rows = _rows(
         Invitation.objects.filter(session__in=programme_sessions).values_list(
-            "person_id", "session_id", "status", "person__organisation__region"
+            "person_id", "session_id", "status", "person__organisation_id"
         )
     )
     if invited_rows:
-        people, session_ids, statuses, person_regions = zip(*invited_rows, strict=True)
+        people, session_ids, statuses, organisations = zip(*invited_rows, strict=True)
         at = pd.Index(sessions["pk"]).get_indexer(np.fromiter(session_ids, dtype=np.int64, count=len(invited_rows)))
         invitations = pd.DataFrame(
             {
@@ -509,7 +532,7 @@ def load_frames(programme: Programme) -> Frames:
                 "session": sessions["session"].to_numpy(dtype=object)[at],
                 "status": np.array(statuses, dtype=object),
                 # The invitee's region as on registrations: their organisation's, else the session's.
-                "region": _region_of(person_regions, sessions, at),
+                "region": _region_of(organisations, sessions, at, regions),
             }
         )
     else:

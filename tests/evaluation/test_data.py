@@ -192,14 +192,14 @@ def _people(builder, count: int) -> None:
 def test_load_frames_query_count_for_3_participants(builder, django_assert_num_queries):
     _people(builder, 3)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         load_frames(builder.programme)
 
 
 def test_load_frames_query_count_for_12_participants(builder, django_assert_num_queries):
     _people(builder, 12)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         load_frames(builder.programme)
 
 

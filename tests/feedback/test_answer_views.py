@@ -97,7 +97,7 @@ def test_survey_page_shows_the_questions(client, pre_link, session):
     assert list(response.context["form"].fields) == list(PRE_ANSWERS)
     page = text(response)
     assert page.startswith(
-        f"Making good digital decisions, {session.starts_at:%-d %B %Y} Before the workshop "
+        f"Making good digital decisions, {timezone.localtime(session.starts_at):%-d %B %Y} Before the workshop "
         "Tell us how confident you feel now, before the workshop. It takes about 3 minutes."
     )
     assert f"{OVERALL_TEXT} Not at all confident Slightly confident Moderately confident Very confident" in page
