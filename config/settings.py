@@ -447,6 +447,9 @@ OUTBOX_MAX_AGE_SECONDS = env_int("OUTBOX_MAX_AGE_SECONDS", 900)
 # Personal data is purged this many days after a programme's last phase ends
 # (`manage.py purge_personal_data`; the retention schedule is in docs/retention.md).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 2 * 365)
+# A research extract's record-level file is deleted this many days after it was built (by the
+# same daily purge); the request and its audit entries stay.
+RESEARCH_EXTRACT_RETENTION_DAYS = env_int("RESEARCH_EXTRACT_RETENTION_DAYS", 30)
 
 if PRODUCTION_PROBLEMS:
     raise ImproperlyConfigured(

@@ -61,3 +61,4 @@ class ExtractStatus(models.TextChoices):
     READY = "ready", "Ready to download"
     REFUSED = "refused", "Refused"
     FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Deleted after the retention period"

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -74,3 +76,10 @@ class ResearchExtract(models.Model):
 
     def __str__(self) -> str:
         return f"Research extract {self.pk}: {self.programme}, {self.selection_text}"
+
+    @property
+    def deleted_after(self):
+        """When the file is (or was) deleted: RESEARCH_EXTRACT_RETENTION_DAYS after it was built."""
+        if self.finished_at is None:
+            return None
+        return self.finished_at + timedelta(days=settings.RESEARCH_EXTRACT_RETENTION_DAYS)

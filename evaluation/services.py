@@ -1,6 +1,7 @@
 """Writes for the evaluation: the programme's success criteria (the only thing evaluators may
 change; they never edit programme data), and research extracts (requested, built, downloaded)."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -95,6 +96,10 @@ class ExtractRefused(Exception):
     """The user may not have a research extract (no permission, or it is not ready)."""
 
 
+class ExtractDeleted(ExtractRefused):
+    """The extract's file was deleted when its retention period ended."""
+
+
 def _extract_audit(actor, action: str, extract: ResearchExtract, **after) -> None:
     audit.record(
         actor=actor,
@@ -154,10 +159,33 @@ def build_extract(*, extract_id: int) -> ResearchExtract:
 
 
 @transaction.atomic
+def delete_extract_files(*, extracts: Iterable[ResearchExtract], kept_days: int) -> int:
+    """Deletes the record-level file of each extract still ready (its retention period has run
+    out): the extract becomes "expired" and cannot be downloaded; the request, its selection and
+    its audit entries stay. One audit entry per extract. Returns how many were deleted."""
+    chosen = list(
+        ResearchExtract.objects.select_for_update()
+        .filter(pk__in=[extract.pk for extract in extracts], status=ExtractStatus.READY)
+        .select_related("programme")
+        .defer("content")
+        .order_by("pk")
+    )
+    reason = f"Kept for {kept_days} days"
+    for extract in chosen:
+        _extract_audit(None, "research_extract.deleted", extract, reason=reason)
+    ResearchExtract.objects.filter(pk__in=[extract.pk for extract in chosen]).update(
+        status=ExtractStatus.EXPIRED, content=None, reason=reason
+    )
+    return len(chosen)
+
+
+@transaction.atomic
 def download_extract(*, actor, extract: ResearchExtract) -> bytes:
     """The extract's CSV for someone with the permission; every download is audit-logged."""
     if not actor.has_perm(EXTRACT_PERMISSION):
         raise ExtractRefused("You do not have permission to download research extracts")
+    if extract.status == ExtractStatus.EXPIRED:
+        raise ExtractDeleted(f"Its file was deleted when its retention period ended ({extract.reason.lower()})")
     if extract.status != ExtractStatus.READY:
         raise ExtractRefused("This research extract is not ready to download")
     _extract_audit(actor, "research_extract.downloaded", extract, participants=extract.participants)

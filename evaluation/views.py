@@ -5,6 +5,7 @@ CSV / XLSX / PDF exports — aggregates only, pseudonymised and disclosure-contr
 (permission summits.view_outcomes). Record-level research extracts need a permission of their
 own (evaluation.download_research_extract), granted by an admin."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -192,7 +193,13 @@ def research_extracts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evaluation/research_extracts.html",
-        {"programme": programme, "form": form, "extracts": extracts, "research_note": RESEARCH_EXTRACT_NOTE},
+        {
+            "programme": programme,
+            "form": form,
+            "extracts": extracts,
+            "research_note": RESEARCH_EXTRACT_NOTE,
+            "retention_days": settings.RESEARCH_EXTRACT_RETENTION_DAYS,
+        },
     )
 
 
@@ -207,6 +214,9 @@ def research_extract_download(request: HttpRequest, pk: int) -> HttpResponse:
     extract = get_object_or_404(ResearchExtract.objects.select_related("programme"), pk=pk, requested_by=request.user)
     try:
         content = services.download_extract(actor=request.user, extract=extract)
+    except services.ExtractDeleted as deleted:
+        context = {"extract": extract, "message": str(deleted)}
+        return render(request, "evaluation/research_extract_deleted.html", context, status=410)
     except services.ExtractRefused as refused:
         raise Http404(str(refused)) from None
     response = HttpResponse(content, content_type=CONTENT_TYPES["csv"])

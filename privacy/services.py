@@ -9,6 +9,10 @@ was, while nothing left in the database says who they were:
   are deleted; link tokens are replaced, so old emailed links stop working;
 - their name and email are blanked out of the audit log, Django's admin log, free-text answers,
   the outbox (messages kept for the counts, recipient replaced) and stored task results.
+
+The retention purge erases the people whose programmes ended long enough ago, and deletes the
+files of research extracts kept their time (their rows carry random keys, not people, so an
+erasure has nothing to change in them).
 """
 
 import re
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session as BrowserSession
@@ -27,6 +32,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from attendees.models import Invitation, Person, Registration, new_token
+from evaluation.models import ResearchExtract
+from evaluation.queries import extracts_built_before
+from evaluation.services import delete_extract_files
 from feedback.models import Answer, SurveyLink
 from outbox.enums import MessageState
 from outbox.models import Message
@@ -246,12 +254,19 @@ class PurgePlan:
     cutoff: object  # the last day a programme may have ended and still be kept
     programmes: list[Programme]
     people: list[Person]
+    extracts: list[ResearchExtract] = field(default_factory=list)  # whose files are deleted
+    extract_days: int = 0  # how long a research extract's file is kept
 
 
-def purge_plan(*, today=None, retention_days: int) -> PurgePlan:
+def purge_plan(*, today=None, retention_days: int, extract_days: int | None = None) -> PurgePlan:
     """Who the retention period has run out for: people whose every invitation and registration
     is in a programme that ended more than `retention_days` ago, and people never invited whose
-    record was last changed that long ago. Staff accounts and already-erased rows are kept."""
+    record was last changed that long ago. Staff accounts and already-erased rows are kept.
+    Also the research extracts built more than `extract_days` (RESEARCH_EXTRACT_RETENTION_DAYS)
+    ago, whose record-level files go."""
+    if extract_days is None:
+        extract_days = settings.RESEARCH_EXTRACT_RETENTION_DAYS
+    extracts = list(extracts_built_before(timezone.now() - timezone.timedelta(days=extract_days)))
     today = today or timezone.localdate()
     cutoff = today - timezone.timedelta(days=retention_days)
     ended = Programme.objects.annotate(ends_on=Max("phases__ends_on")).filter(ends_on__lt=cutoff)
@@ -269,7 +284,13 @@ def purge_plan(*, today=None, retention_days: int) -> PurgePlan:
         .distinct()
         .order_by("pk")
     )
-    return PurgePlan(cutoff=cutoff, programmes=list(ended.order_by("name")), people=list(people))
+    return PurgePlan(
+        cutoff=cutoff,
+        programmes=list(ended.order_by("name")),
+        people=list(people),
+        extracts=extracts,
+        extract_days=extract_days,
+    )
 
 
 def purge_personal_data(*, plan: PurgePlan) -> int:
@@ -277,3 +298,8 @@ def purge_personal_data(*, plan: PurgePlan) -> int:
     for person in plan.people:
         erase_person(actor=None, person=person, reason="retention period ended")
     return len(plan.people)
+
+
+def delete_expired_extracts(*, plan: PurgePlan) -> int:
+    """Deletes the files of the plan's research extracts (evaluation.services.delete_extract_files)."""
+    return delete_extract_files(extracts=plan.extracts, kept_days=plan.extract_days)

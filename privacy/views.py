@@ -86,7 +86,11 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "privacy/privacy_notice.html",
-        {"retention_days": settings.PERSONAL_DATA_RETENTION_DAYS, "contact_email": settings.CALENDAR_ORGANIZER_EMAIL},
+        {
+            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+            "extract_retention_days": settings.RESEARCH_EXTRACT_RETENTION_DAYS,
+            "contact_email": settings.CALENDAR_ORGANIZER_EMAIL,
+        },
     )
 
 

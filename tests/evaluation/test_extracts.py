@@ -3,10 +3,12 @@ time, and nothing that could identify anyone (no session, date, champion answer 
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation import services
 from evaluation.enums import ExtractStatus
@@ -161,3 +163,72 @@ def test_someone_elses_extract_is_not_found(client, researcher, standard, django
     client.force_login(other)
 
     assert client.get(reverse("evaluation:extract-download", args=[extract.pk])).status_code == 404
+
+
+# Retention: a file is kept RESEARCH_EXTRACT_RETENTION_DAYS ---------------------------------------
+
+
+def _built(researcher, programme, capture, days_ago: int) -> ResearchExtract:
+    with capture(execute=True):
+        extract = services.request_extract(actor=researcher, programme=programme, filters=Filters())
+    ResearchExtract.objects.filter(pk=extract.pk).update(finished_at=timezone.now() - timedelta(days=days_ago))
+    return ResearchExtract.objects.get(pk=extract.pk)
+
+
+def test_the_list_says_until_when_a_ready_extract_can_be_downloaded(
+    client, researcher, standard, settings, django_capture_on_commit_callbacks
+):
+    settings.RESEARCH_EXTRACT_RETENTION_DAYS = 30
+    extract = _built(researcher, standard.programme, django_capture_on_commit_callbacks, days_ago=2)
+    client.force_login(researcher)
+
+    page = client.get(EXTRACTS + "?programme=dlw-2026-27").content.decode()
+
+    until = timezone.localtime(extract.finished_at + timedelta(days=30))
+    assert f"Ready to download until {until:%-d %B %Y}" in page
+    assert "Each file is deleted 30 days after it is ready" in page
+
+
+def test_deleting_a_file_past_its_retention_keeps_the_request_and_logs_it(
+    researcher, standard, django_capture_on_commit_callbacks
+):
+    old = _built(researcher, standard.programme, django_capture_on_commit_callbacks, days_ago=31)
+    recent = _built(researcher, standard.programme, django_capture_on_commit_callbacks, days_ago=29)
+
+    deleted = services.delete_extract_files(extracts=[old], kept_days=30)
+
+    assert deleted == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.status, old.content, old.reason, old.participants) == (
+        ExtractStatus.EXPIRED,
+        None,
+        "Kept for 30 days",
+        29,
+    )
+    assert (recent.status, bytes(recent.content)[:14]) == (ExtractStatus.READY, b"participant,ph")
+    entry = AuditEntry.objects.get(action="research_extract.deleted")
+    assert (entry.actor_id, entry.object_id, entry.after) == (
+        None,
+        str(old.pk),
+        {"programme": "dlw-2026-27", "selection": "Whole programme", "reason": "Kept for 30 days"},
+    )
+    # Deleting again changes nothing: the file is already gone.
+    assert services.delete_extract_files(extracts=[old], kept_days=30) == 0
+
+
+def test_a_deleted_extract_gets_a_clear_gone_page_not_a_file(
+    client, researcher, standard, django_capture_on_commit_callbacks
+):
+    old = _built(researcher, standard.programme, django_capture_on_commit_callbacks, days_ago=31)
+    services.delete_extract_files(extracts=[old], kept_days=30)
+    client.force_login(researcher)
+
+    response = client.get(reverse("evaluation:extract-download", args=[old.pk]))
+
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert "This research extract has been deleted" in page
+    assert "Its file was deleted when its retention period ended (kept for 30 days)." in page
+    assert "request a new extract" in page
+    assert not AuditEntry.objects.filter(action="research_extract.downloaded").exists()

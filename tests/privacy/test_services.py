@@ -8,9 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from attendees.models import Invitation, Person, Registration
 from evaluation.data import load_frames
+from evaluation.enums import ExtractStatus
+from evaluation.models import ResearchExtract
 from evaluation.reporting import build_report
 from evaluation.reports.csv import render_csv
 from feedback.models import Answer, Response
@@ -156,6 +159,7 @@ def test_purge_dry_run_lists_and_changes_nothing(db):
     assert out.getvalue().splitlines()[1:] == [
         "Would erase 1 people (dry run: nothing changed).",
         f"  person {old_person.pk}",
+        "Would delete the files of 0 research extracts built more than 30 days ago.",
     ]
     assert set(Person.objects.values_list("pk", flat=True)) == {old_person.pk, recent_person.pk}
 
@@ -168,7 +172,7 @@ def test_purge_erases_only_people_past_retention(db):
 
     call_command("purge_personal_data", "--retention-days", "730", stdout=out)
 
-    assert out.getvalue().splitlines()[-1] == "Erased 1 people."
+    assert out.getvalue().splitlines()[-2:] == ["Erased 1 people.", "Deleted the files of 0 research extracts."]
     assert Person.objects.filter(email=old_email).exists() is False
     assert Person.objects.filter(pk=recent_person.pk).exists() is True
     assert Registration.objects.filter(session__phase__programme=old_programme).get().person.first_name == "Erased"
@@ -188,6 +192,48 @@ def test_the_worker_runs_the_purge_daily_with_the_configured_retention(db, setti
         "task": "privacy.tasks.purge_personal_data_task",
         "every_seconds": 24 * 60 * 60,
     }
-    assert result.return_value == {"people_erased": 1}
+    assert result.return_value == {"people_erased": 1, "extracts_deleted": 0}
     assert Person.objects.filter(email=old_email).exists() is False
     assert Person.objects.filter(pk=recent_person.pk).exists() is True
+
+
+def _extract(days_ago: int, status=ExtractStatus.READY) -> ResearchExtract:
+    """A research extract built `days_ago` days ago (the build itself is evaluation's, tested there)."""
+    return ResearchExtract.objects.create(
+        programme=factories.programme(),
+        selection_text="Whole programme",
+        status=status,
+        content=b"participant,phase\n" if status == ExtractStatus.READY else None,
+        finished_at=timezone.now() - datetime.timedelta(days=days_ago),
+    )
+
+
+def test_purge_dry_run_lists_the_extracts_whose_files_would_go(db):
+    old, recent = _extract(31), _extract(29)
+    out = io.StringIO()
+
+    call_command("purge_personal_data", "--dry-run", "--retention-days", "730", stdout=out)
+
+    assert out.getvalue().splitlines()[-2:] == [
+        "Would delete the files of 1 research extracts built more than 30 days ago.",
+        f"  research extract {old.pk}",
+    ]
+    assert list(ResearchExtract.objects.order_by("pk").values_list("status", flat=True)) == ["ready", "ready"]
+    assert recent.pk != old.pk
+
+
+def test_purge_deletes_the_files_of_extracts_past_their_retention(db, settings):
+    settings.RESEARCH_EXTRACT_RETENTION_DAYS = 30
+    old, recent, refused = _extract(31), _extract(29), _extract(90, status=ExtractStatus.REFUSED)
+
+    result = purge_personal_data_task.enqueue()
+
+    assert result.return_value == {"people_erased": 0, "extracts_deleted": 1}
+    states = {extract.pk: (extract.status, extract.content is None) for extract in ResearchExtract.objects.all()}
+    assert states == {
+        old.pk: (ExtractStatus.EXPIRED, True),
+        recent.pk: (ExtractStatus.READY, False),
+        refused.pk: (ExtractStatus.REFUSED, True),
+    }
+    # The next day's run finds nothing more to delete.
+    assert services.purge_plan(retention_days=730).extracts == []

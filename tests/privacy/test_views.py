@@ -76,3 +76,13 @@ def test_privacy_and_accessibility_pages_are_linked_from_every_footer(client, db
     assert f'<h1 class="nhsuk-heading-xl">{heading}</h1>' in page.content.decode()
     footer = home.content.decode().split('<footer class="nhsuk-footer"')[1]
     assert f'<a class="nhsuk-footer__list-item-link" href="{url}">{heading}</a>' in footer
+
+
+def test_privacy_notice_states_the_configured_retention_periods(client, db, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 400
+    settings.RESEARCH_EXTRACT_RETENTION_DAYS = 21
+
+    page = client.get("/privacy/").content.decode()
+
+    assert "We keep your personal information for 400 days after the end of the last programme" in page
+    assert "Each download file is deleted from the service 21 days after it is made." in page

@@ -7,7 +7,8 @@ from privacy import services
 class Command(BaseCommand):
     help = (
         "Erases the people whose programmes ended more than the retention period ago "
-        "(PERSONAL_DATA_RETENTION_DAYS; see docs/retention.md). Run daily from cron or a timer."
+        "(PERSONAL_DATA_RETENTION_DAYS) and deletes the files of research extracts built more than "
+        "RESEARCH_EXTRACT_RETENTION_DAYS ago; see docs/retention.md. The worker runs it daily."
     )
 
     def add_arguments(self, parser):
@@ -28,6 +29,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Would erase {len(plan.people)} people (dry run: nothing changed).")
             for person in plan.people:
                 self.stdout.write(f"  person {person.pk}")
+            self.stdout.write(
+                f"Would delete the files of {len(plan.extracts)} research extracts "
+                f"built more than {plan.extract_days} days ago."
+            )
+            for extract in plan.extracts:
+                self.stdout.write(f"  research extract {extract.pk}")
             return
         erased = services.purge_personal_data(plan=plan)
         self.stdout.write(f"Erased {erased} people.")
+        deleted = services.delete_expired_extracts(plan=plan)
+        self.stdout.write(f"Deleted the files of {deleted} research extracts.")
