@@ -93,9 +93,14 @@ def send_promotion(*, registration_id: int) -> None:
 
 def send_cancellation(*, registration_id: int, by_organiser: bool = False) -> None:
     """Confirms a cancelled place; someone who held a place also gets METHOD:CANCEL."""
-    _queue(
+    send_cancellations(registration_ids=[registration_id], by_organiser=by_organiser)
+
+
+def send_cancellations(*, registration_ids: list[int], by_organiser: bool) -> int:
+    """send_cancellation for many registrations at once (one bulk insert into the outbox)."""
+    return _queue(
         MessageKind.REGISTRATION_CANCELLED,
-        Registration.objects.filter(pk=registration_id),
+        Registration.objects.filter(pk__in=registration_ids),
         {"by_organiser": by_organiser},
     )
 

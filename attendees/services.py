@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from attendees import emails
@@ -425,6 +426,35 @@ def cancel_session(*, actor, session: Session, reason: str) -> Session:
 STOP_CANCELLATION_REASON = "The programme will not go ahead to the rollout after the pilot evaluation."
 
 
+def withdraw_places(*, actor, session: Session, reason: str) -> int:
+    """Cancels every place and waiting-list entry of a session that will not run as booked (a
+    rollout session made a draft again under a "stop"), in the caller's transaction: the places
+    are free again, nobody is promoted, and each person gets the cancellation email quoting
+    `reason` (with METHOD:CANCEL for a place held, so their calendar drops it). One audit entry.
+    Returns how many registrations were cancelled."""
+    _lock_session(session.pk)
+    active = Registration.objects.select_for_update().filter(
+        session=session, status__in=(RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+    )
+    chosen = dict(active.values_list("pk", "status"))
+    if not chosen:
+        return 0
+    held = sum(status == RegistrationStatus.CONFIRMED for status in chosen.values())
+    Registration.objects.filter(pk__in=list(chosen)).update(
+        status=RegistrationStatus.CANCELLED, cancelled_at=timezone.now(), cancellation_reason=reason
+    )
+    Session.objects.filter(pk=session.pk).update(places_taken=Greatest(F("places_taken") - held, 0))
+    audit.record(
+        actor=actor,
+        action="session.places_withdrawn",
+        obj=session,
+        before={"confirmed": held, "waitlisted": len(chosen) - held},
+        after={"confirmed": 0, "waitlisted": 0, "reason": reason},
+    )
+    emails.send_cancellations(registration_ids=list(chosen), by_organiser=True)
+    return len(chosen)
+
+
 def published_rollout_sessions(programme) -> QuerySet[Session]:
     return Session.objects.published().filter(phase__programme=programme, phase__kind=PhaseKind.ROLLOUT)
 
@@ -433,8 +463,11 @@ def record_pilot_decision(
     *, actor, programme, outcome: str, rationale: str, decided_on: datetime.date, rollout_sessions: str = ""
 ):
     """Records (or revises) the pilot decision. Under "stop" nothing in the rollout stays
-    bookable: every published rollout session is made a draft again (`rollout_sessions` =
-    "unpublish") or cancelled ("cancel": everyone registered is emailed the cancellation).
+    bookable and nobody keeps a place in it: every published rollout session is made a draft
+    again (`rollout_sessions` = "unpublish": every place and waiting-list entry is cancelled with
+    the reason, each person emailed with their calendar's CANCEL, so the sessions can be
+    published afresh if the decision changes) or cancelled ("cancel": everyone registered is
+    emailed the session's cancellation).
     Refused, keyed `rollout_sessions`, when a stop would leave published rollout sessions and
     no choice is given. Each change is audit-logged."""
     with transaction.atomic():
@@ -454,6 +487,7 @@ def record_pilot_decision(
         for session in published:
             if rollout_sessions == StopRollout.UNPUBLISH:
                 scheduling.unpublish_session(actor=actor, session=session)
+                withdraw_places(actor=actor, session=session, reason=STOP_CANCELLATION_REASON)
             else:
                 cancel_session(actor=actor, session=session, reason=STOP_CANCELLATION_REASON)
     return decision

@@ -90,6 +90,7 @@ ACTIONS = {
     "session.update": "Changed the session",
     "session.publish": "Published the session",
     "session.unpublish": "Made the session a draft again",
+    "session.places_withdrawn": "Cancelled every place and the waiting list",
     "session.cancel": "Cancelled the session",
     "session.duplicate": "Created the session as a copy",
     "session.audience": "Changed who can register",

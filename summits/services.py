@@ -328,8 +328,8 @@ def publish_session(*, actor, session: Session) -> Session:
 @transaction.atomic
 def unpublish_session(*, actor, session: Session) -> Session:
     """Makes a published session a draft again: off the public page and the feeds, and closed
-    to registration. People who hold places keep them and are not told (the session may be
-    published again)."""
+    to registration. Places are not this app's: the one caller, a "stop" pilot decision
+    (attendees.services.record_pilot_decision), cancels them and tells each person."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.PUBLISHED:
         raise ValidationError("Only a published session can be made a draft again")

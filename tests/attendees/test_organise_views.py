@@ -14,9 +14,11 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from attendees.enums import InvitationStatus, OrganisationType, RegistrationStatus
 from attendees.models import GroupTarget, Invitation, Registration
+from summits.calendar import session_uid
 from summits.enums import PhaseKind, Region
 from summits.models import AuditEntry, Session
 from tests import factories
+from tests.attendees.test_emails import calendar_part
 
 pytestmark = pytest.mark.django_db
 
@@ -782,13 +784,43 @@ def test_stop_confirmed_without_a_choice_says_to_choose(organiser_client, progra
     }
 
 
-def test_stop_with_unpublish_makes_the_rollout_drafts_again(organiser_client, programme, published_rollout):
-    response = organiser_client.post(decision_url(programme), stop_post(confirm="1", rollout_sessions="unpublish"))
+def test_stop_with_unpublish_makes_the_rollout_drafts_again_and_withdraws_every_place(
+    organiser_client, programme, published_rollout, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(decision_url(programme), stop_post(confirm="1", rollout_sessions="unpublish"))
 
     assert response.url == decision_url(programme)
-    assert Session.objects.get(pk=published_rollout.pk).status == "draft"
+    session = Session.objects.get(pk=published_rollout.pk)
+    assert (session.status, session.places_taken) == ("draft", 0)
+    reason = "The programme will not go ahead to the rollout after the pilot evaluation."
+    assert sorted(session.registrations.values_list("person__email", "status", "cancellation_reason")) == sorted(
+        [
+            ("asha@example.nhs.uk", "cancelled", reason),
+            (
+                session.registrations.exclude(person__email="asha@example.nhs.uk").get().person.email,
+                "cancelled",
+                reason,
+            ),
+        ]
+    )
     actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
-    assert actions == ["pilot_decision.change", "session.unpublish"]
+    assert actions == ["pilot_decision.change", "session.unpublish", "session.places_withdrawn"]
+    # Each person is told; the one who held a place gets the calendar's CANCEL, nobody is promoted.
+    by_recipient = {message.to[0]: message for message in mailoutbox}
+    assert len(mailoutbox) == 2
+    held = by_recipient["asha@example.nhs.uk"]
+    assert held.subject.startswith("Your place has been cancelled: ")
+    assert reason in held.body
+    content_type, calendar = calendar_part(held)
+    assert (content_type, calendar["METHOD"], calendar.walk("VEVENT")[0]["UID"]) == (
+        'text/calendar; charset="utf-8"; method=CANCEL',
+        "CANCEL",
+        session_uid(session),
+    )
+    waiting = next(message for email, message in by_recipient.items() if email != "asha@example.nhs.uk")
+    assert waiting.subject.startswith("You are no longer on the waiting list: ")
+    assert calendar_part(waiting) == (None, None)
 
 
 def test_stop_with_cancel_cancels_the_rollout_and_emails_everyone_registered(
