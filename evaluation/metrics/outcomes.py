@@ -362,10 +362,10 @@ def improved_count(
 ) -> int | None:
     """Pairs whose score reliably improved (the headline's measure): the denominator of cost per
     participant who improved. None when reliable change is undefined."""
-    rows = paired_outcome(answers, items, measure, before=before, after=after)
-    if rows.empty:
+    row = paired_outcome_row(answers, items, measure, before=before, after=after)
+    if row is None:
         return 0
-    return clean(rows.iloc[0]["n_reliable_improved"])
+    return clean(row["n_reliable_improved"])
 
 
 CHANGE_BINS = (
@@ -486,18 +486,34 @@ def paired_outcome(
     """The row of `paired_outcomes` for one measure (none when there is no such confidence
     measure), without computing the others; `p_holm` is None (Holm's adjustment needs every
     item's row)."""
+    row = paired_outcome_row(answers, items, measure, before=before, after=after, confidence=confidence)
+    return object_frame([] if row is None else [row], PAIRED_COLUMNS)
+
+
+def paired_outcome_row(
+    answers: Answers,
+    items: pd.DataFrame,
+    measure: str = SCALE,
+    *,
+    before: str = "pre",
+    after: str = "post",
+    confidence: float = 0.95,
+) -> dict[str, Any] | None:
+    """`paired_outcome`'s row as a dict with every one of PAIRED_COLUMNS (None where a statistic
+    is not given), or None when there is no such confidence measure: what a table of one row per
+    selection needs, without a frame per row."""
     answers = prepare(answers)
-    rows = []
     for name, kind, label, codes in _measures_of(answers, items):
         if name == measure:
             row = _statistics(answers, codes, before, after, confidence, kind)
-            rows.append({"measure": measure, "kind": kind, "label": label, **row})
-    return object_frame(rows, PAIRED_COLUMNS)
+            return dict.fromkeys(PAIRED_COLUMNS) | {"measure": measure, "kind": kind, "label": label, **row}
+    return None
 
 
 def _measures_of(answers: WideAnswers, items: pd.DataFrame) -> list[tuple[str, str, str, list[str]]]:
-    """`_measures(items)`, worked out once per items frame for these answers."""
-    items_seen, measures = answers.computed(("measures", id(items)), lambda: (items, _measures(items)))
+    """`_measures(items)`, worked out once per items frame for these answers and every selection
+    of them."""
+    items_seen, measures = answers.shared(("measures", id(items)), lambda: (items, _measures(items)))
     return measures if items_seen is items else _measures(items)
 
 

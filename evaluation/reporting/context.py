@@ -73,11 +73,15 @@ class Context:
         return self.cache[key]
 
     def within(self, **filters: str) -> metrics.Selection:
-        """The selection narrowed further (a group, a theme, a phase)."""
-        sel = self.selection
-        return metrics.restrict(
-            sel.answers, sel.registrations, sel.memberships, sel.sessions, invitations=sel.invitations, **filters
-        )
+        """The selection narrowed further (a group, a theme, a phase); each narrowing is made
+        once, however many tables ask for it."""
+        key = ("within", *sorted(filters.items()))
+        if key not in self.cache:
+            sel = self.selection
+            self.cache[key] = metrics.restrict(
+                sel.answers, sel.registrations, sel.memberships, sel.sessions, invitations=sel.invitations, **filters
+            )
+        return self.cache[key]
 
     def measure_labels(self) -> dict[str, str]:
         if "labels" not in self.cache:

@@ -5,7 +5,7 @@ from evaluation import metrics
 from evaluation.report import RawTable, count, label, planning, rate, statistic
 from summits.enums import PhaseKind, Theme
 
-from .context import Context, records
+from .context import Context, clean, records
 
 PAIRS = count("n_pairs", "People with a pair")
 # The counts the percentages rest on; shown as counts too, so every percentage sits beside them.
@@ -165,8 +165,8 @@ def breakdown_rows(ctx: Context, by: str, values: list[tuple[str, str]]) -> list
     rows = []
     for value, text in values:
         within = ctx.within(**{by: value})
-        scale = metrics.paired_outcome(ctx.people(within), ctx.frames.items, "scale")
-        row = records(scale)[0] if len(scale) else {"n_pairs": 0}
+        scale = metrics.paired_outcome_row(ctx.people(within), ctx.frames.items, "scale")
+        row = {key: clean(value) for key, value in scale.items()} if scale else {"n_pairs": 0}
         rows.append(row | {"measure": text})
     return rows
 
