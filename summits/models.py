@@ -148,7 +148,7 @@ class Session(models.Model):
     # Why the capacity may be more than the venue holds; required when it is.
     capacity_override_reason = models.TextField(blank=True)
     # Confirmed places, kept by the attendees app with one conditional UPDATE per seat so
-    # that capacity holds under simultaneous accepts (see attendees/services.py).
+    # that capacity holds under simultaneous accepts (see attendees/services/places.py).
     places_taken = models.PositiveIntegerField(default=0, editable=False)
     access = models.CharField(max_length=20, choices=SessionAccess.choices, default=SessionAccess.INVITATION_ONLY)
     registration_opens_at = models.DateTimeField(null=True, blank=True)

@@ -15,7 +15,7 @@ from summits.models import Session
 from summits.views import OrganiserRequiredMixin, SessionFormView
 
 # Editing, moving and cancelling a session live here, not in summits, because they tell the
-# people registered on it (calendar updates and cancellations): see attendees/services.py.
+# people registered on it (calendar updates and cancellations): see attendees/services/sessions.py.
 
 
 class SessionUpdateView(SessionFormView):
