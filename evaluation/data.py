@@ -439,6 +439,17 @@ def _count_places(sessions: "pd.DataFrame", registrations: "pd.DataFrame") -> No
         sessions.insert(at + offset, column, counts)
 
 
+def _looked_up(names: dict[int, str], ids) -> "np.ndarray":
+    """names[id] for each of many ids (an object array; "" for None or an id not in `names`),
+    found by one index lookup rather than one per row."""
+    import numpy as np
+    import pandas as pd
+
+    wanted = np.array([-1 if pk is None else pk for pk in ids], dtype=np.int64)
+    positions = pd.Index(list(names), dtype=np.int64).get_indexer(wanted)
+    return np.append(np.array(list(names.values()), dtype=object), "")[positions]
+
+
 def _organisation_regions() -> dict[int, str]:
     """Each organisation's region (those with one), read once rather than joined per row."""
     return dict(Organisation.objects.exclude(region="").values_list("pk", "region"))
@@ -448,14 +459,8 @@ def _region_of(organisations, sessions: "pd.DataFrame", at: "np.ndarray", region
     """A registrant's or invitee's region: their organisation's (by organisation id, None for
     none; `regions` is _organisation_regions()), else the session's (at row `at` of
     `sessions`), else "" (an empty region counts as missing)."""
-    import numpy as np
-    import pandas as pd
-
-    known = pd.Index(list(regions), dtype=np.int64)
-    ids = np.array([-1 if organisation is None else organisation for organisation in organisations], dtype=np.int64)
-    positions = known.get_indexer(ids)
-    region = np.append(np.array(list(regions.values()), dtype=object), "")[positions]
-    missing = positions < 0
+    region = _looked_up(regions, organisations)
+    missing = ~region.astype(bool)
     region[missing] = sessions["region"].to_numpy(dtype=object)[at[missing]]
     region[~region.astype(bool)] = ""
     return region
@@ -513,13 +518,10 @@ def load_frames(programme: Programme) -> Frames:
     names = dict(LeadershipGroup.objects.values_list("pk", "name"))
     if membership_rows:
         members, group_ids = zip(*membership_rows, strict=True)
-        known = pd.Index(list(names))
         memberships = pd.DataFrame(
             {
                 "participant": np.fromiter(members, dtype=np.int64, count=len(membership_rows)),
-                "group": np.array(list(names.values()), dtype=object)[
-                    known.get_indexer(np.fromiter(group_ids, dtype=np.int64, count=len(membership_rows)))
-                ],
+                "group": _looked_up(names, group_ids),
             }
         )
     else:
