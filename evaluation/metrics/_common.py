@@ -67,6 +67,12 @@ def isin(column: Any, values: Any) -> np.ndarray:
     return column.isin(values).to_numpy()
 
 
+def sorted_intersection(first: np.ndarray, second: Any) -> np.ndarray:
+    """The values of `first` (sorted, distinct) that are also in `second`, still sorted: for
+    integers a lookup table over their range rather than np.intersect1d's sort of both."""
+    return first[np.isin(first, np.asarray(second))]
+
+
 def distinct(column: pd.Series) -> list:
     """The column's distinct values, missing left out, sorted (without visiting each row in Python)."""
     return sorted(value for value in column.dropna().unique().tolist())

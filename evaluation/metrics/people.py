@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._common import clean, confidence_items, isin, object_frame
+from ._common import clean, confidence_items, isin, object_frame, sorted_intersection
 from .wide import Answers, WideAnswers, prepare
 
 PERSON_RULE = (
@@ -64,7 +64,7 @@ def one_per_person(
     answers = prepare(answers)
 
     def compute() -> WideAnswers:
-        both = np.intersect1d(answers.responded(before), answers.responded(after), assume_unique=True)
+        both = sorted_intersection(answers.responded(before), answers.responded(after))
         # Every selection orders the same registrations: sort once, on the first (widest) one seen.
         ordered = answers.shared(("session order", id(sessions)), lambda: _in_session_order(registrations, sessions))
         if not isin(registrations["registration"], ordered["registration"]).all():
@@ -109,7 +109,7 @@ def attrition(
     """
     answers = prepare(answers)
     attended = registrations.loc[registrations["status"] == "attended", "registration"].to_numpy()
-    with_pre = np.intersect1d(answers.responded("pre"), attended)
+    with_pre = sorted_intersection(answers.responded("pre"), attended)
     chosen = answers.restrict(_earliest(registrations, sessions, with_pre))
     codes = list(confidence_items(items)["item"])
     values = chosen.matrix("pre", codes)

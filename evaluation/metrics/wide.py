@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._common import sorted_intersection
+
 
 class WideAnswers:
     """Numeric answers by survey, registration (sorted) and item code. A repeated answer to the
@@ -91,7 +93,7 @@ class WideAnswers:
         """The same answers for only these registrations."""
         chosen = np.flatnonzero(np.isin(self._all_registrations, np.asarray(registrations)))
         if self._rows is not None:
-            chosen = np.intersect1d(chosen, self._rows, assume_unique=True)
+            chosen = sorted_intersection(chosen, self._rows)
         key = chosen.tobytes()
         if key not in self._family:
             self._family[key] = WideAnswers(
