@@ -104,9 +104,9 @@ else:
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
         raise ImproperlyConfigured("SECRET_KEY must be a long random value when DEBUG is off.")
 
-# The key of the keyed hash that turns a person into the pseudonymous participant key in
-# every evaluation export. Kept apart from SECRET_KEY so rotating one does not change the
-# other: changing it changes every participant key, so keep it for the programme's life.
+# The key of the keyed hash (feedback.pseudonyms) that turns a person into the pseudonymous
+# participant key the evaluation tells people apart by. Kept apart from SECRET_KEY so rotating
+# one does not change the other.
 if LOCAL:
     PSEUDONYMISATION_KEY = env_str("PSEUDONYMISATION_KEY", "insecure-local-pseudonymisation-key")
 else:

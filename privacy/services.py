@@ -3,7 +3,7 @@ was, while nothing left in the database says who they were:
 
 - their invitations, registrations (with attendance) and survey answers move to a new anonymous
   person in the same organisation and leadership groups, so reach, attendance and outcome figures
-  do not change; the new row's id differs, so the participant key (an HMAC of the person id with
+  do not change; the new row's id differs, so the participant key (a keyed hash of the person id with
   PSEUDONYMISATION_KEY) changes and the old key cannot be recomputed from anything kept;
 - the person row, their sign-in account, email addresses, sessions and sign-in attempt records
   are deleted; link tokens are replaced, so old emailed links stop working;

@@ -320,13 +320,14 @@ def _scores(
     answered = ~np.isnan(first) & ~np.isnan(second)
     count = answered.sum(axis=1)
     keep = count > 0
+    first, second = np.where(answered, first, 0.0)[keep], np.where(answered, second, 0.0)[keep]
     first_sum = np.zeros(len(first))
     second_sum = np.zeros(len(second))
     for column in range(len(codes)):  # column by column, in code order, as pandas' row mean adds them
-        first_sum += np.where(answered[:, column], first[:, column], 0.0)
-        second_sum += np.where(answered[:, column], second[:, column], 0.0)
+        first_sum += first[:, column]
+        second_sum += second[:, column]
     count = count[keep].astype(float)
-    return wide.registrations[keep], first_sum[keep] / count, second_sum[keep] / count
+    return wide.registrations[keep], first_sum / count, second_sum / count
 
 
 def paired_scores(

@@ -73,11 +73,20 @@ class WideAnswers:
             present = [(column, self._items[code]) for column, code in enumerate(codes) if code in self._items]
             if position is not None and present:
                 columns, items = (list(numbers) for numbers in zip(*present, strict=True))
-                layer = self._values[position]
-                # Only the columns asked for, of only the rows chosen: one gather, not a copy of the layer.
-                result[:, columns] = layer[:, items] if self._rows is None else layer[np.ix_(self._rows, items)]
+                result[:, columns] = self._layer(position)[:, items]
             self._cache[key] = result
         return self._cache[key]
+
+    def _layer(self, position: int) -> np.ndarray:
+        """One survey's registration × item values for the chosen rows, gathered once: every
+        matrix of the selection takes its columns from it (whole rows are copied faster than
+        the same cells picked out column by column)."""
+        if self._rows is None:
+            return self._values[position]
+        key = ("layer", position)
+        if key not in self._computed:
+            self._computed[key] = self._values[position][self._rows]
+        return self._computed[key]
 
     def responded(self, survey: str) -> np.ndarray:
         """Registrations (sorted) with at least one answer row in `survey`."""

@@ -160,7 +160,7 @@ def test_load_frames_values_for_one_participant(builder):
     assert items.loc["digital_champion", "kind"] == "yes_no"
 
 
-def test_load_frames_participant_keys_are_the_hmac_keys(standard):
+def test_load_frames_participant_keys_are_the_keyed_hashes(standard):
     frames = load_frames(standard.programme)
 
     expected = {participant_key(pk) for pk in Person.objects.values_list("pk", flat=True)}
