@@ -224,20 +224,31 @@ class Judged:
     measured: Measured | None = None  # what `value` shows, for disclosure control
 
 
-def judge(criterion: SuccessCriterion, frames: Frames) -> Judged:
-    """Computes and judges one criterion on the frames (the whole programme's)."""
+def _selection(frames: Frames, selections: dict, phase: str | None, group: str | None = None) -> metrics.Selection:
+    """The frames narrowed to a phase (None: all), then to a group; each made once per `selections`."""
+    key = (phase, group)
+    if key not in selections:
+        if group is None:
+            source: tuple = (frames.answers, frames.registrations, frames.memberships, frames.sessions)
+            invitations, filters = frames.invitations, {"phase": phase}
+        else:
+            within = _selection(frames, selections, phase)
+            source = (within.answers, within.registrations, within.memberships, within.sessions)
+            invitations, filters = within.invitations, {"group": group}
+        selections[key] = metrics.restrict(*source, invitations=invitations, **filters)
+    return selections[key]
+
+
+def judge(criterion: SuccessCriterion, frames: Frames, selections: dict | None = None) -> Judged:
+    """Computes and judges one criterion on the frames (the whole programme's). `selections`
+    keeps the narrowed frames for the next criterion on the same frames (several judge the
+    same phase)."""
+    selections = {} if selections is None else selections
     phase = criterion.phase or None
     where = PhaseKind(phase).label if phase else "Whole programme"
-    selection = metrics.restrict(
-        frames.answers,
-        frames.registrations,
-        frames.memberships,
-        frames.sessions,
-        invitations=frames.invitations,
-        phase=phase,
-    )
+    selection = _selection(frames, selections, phase)
     if criterion.metric == Metric.PCT_OF_TARGET or criterion.scope == CriterionScope.EVERY_GROUP:
-        return _judge_groups(criterion, frames, selection, where, phase)
+        return _judge_groups(criterion, frames, selections, where, phase)
     measured = measure(criterion.metric, frames, selection)
     if measured.value is None:
         return Judged(criterion, where, "Not available", CriterionResultKind.NOT_ENOUGH_DATA, measured.reason)
@@ -245,7 +256,7 @@ def judge(criterion: SuccessCriterion, frames: Frames) -> Judged:
     return Judged(criterion, where, format_value(criterion.metric, measured.value), result, reason, measured=measured)
 
 
-def _judge_groups(criterion, frames: Frames, selection, where: str, phase: str | None) -> Judged:
+def _judge_groups(criterion, frames: Frames, selections: dict, where: str, phase: str | None) -> Judged:
     """Met when every leadership group with data meets it; the value shown is the lowest (or,
     for "at most", the highest) group's, and the reason names that group. Costs are not per
     group, so a cost criterion cannot be judged per group."""
@@ -254,6 +265,7 @@ def _judge_groups(criterion, frames: Frames, selection, where: str, phase: str |
         return Judged(
             criterion, where, "Not available", CriterionResultKind.NOT_ENOUGH_DATA, "costs are not recorded per group"
         )
+    selection = _selection(frames, selections, phase)
     results: list[tuple[str, Measured]] = []
     if criterion.metric == Metric.PCT_OF_TARGET:
         phases = [phase] if phase else sorted(set(frames.targets["phase"]))
@@ -278,14 +290,7 @@ def _judge_groups(criterion, frames: Frames, selection, where: str, phase: str |
             results.append((row["group"], measured))
     else:
         for group in sorted(set(frames.memberships["group"])):
-            within = metrics.restrict(
-                selection.answers,
-                selection.registrations,
-                selection.memberships,
-                selection.sessions,
-                invitations=selection.invitations,
-                group=group,
-            )
+            within = _selection(frames, selections, phase, group)
             if within.registrations.empty:
                 continue
             results.append((group, measure(criterion.metric, frames, within)))

@@ -537,7 +537,9 @@ def _load_memberships(registrations: "pd.DataFrame", invited_rows: list[tuple]) 
     people = registrations["participant"].to_numpy(dtype=np.int64) if len(registrations) else np.empty(0, np.int64)
     invited = np.fromiter((row[0] for row in invited_rows), dtype=np.int64, count=len(invited_rows))
     kept = np.isin(members, np.concatenate([people, invited]))
-    return pd.DataFrame({"participant": members[kept], "group": _looked_up(names, group_ids[kept])})
+    # A categorical: every count by group groups by its integer codes, not by the names' text.
+    group = pd.Categorical(_looked_up(names, group_ids[kept]), categories=sorted(set(names.values())))
+    return pd.DataFrame({"participant": members[kept], "group": group.remove_unused_categories()})
 
 
 def load_frames(programme: Programme) -> Frames:

@@ -322,9 +322,9 @@ def criteria_results(programme: Programme, frames) -> tuple[list[CriterionResult
     """Success criteria are judged on the whole programme's data for their own selection (their
     phase), whatever the dashboard's filters: they are the programme's fixed tests. They are
     judged on the exact figures; what is shown is disclosure-controlled."""
-    results, judged_all = [], []
+    results, judged_all, selections = [], [], {}
     for criterion in SuccessCriterion.objects.filter(programme=programme).order_by("order", "pk"):
-        judged = criteria_module.judge(criterion, frames)
+        judged = criteria_module.judge(criterion, frames, selections)
         judged_all.append(judged)
         results.append(
             CriterionResult(
