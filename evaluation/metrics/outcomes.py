@@ -314,20 +314,33 @@ def _measure_items(items: pd.DataFrame, measure: str) -> list[str]:
 def _scores(
     wide: WideAnswers, codes: Sequence[str], before: str, after: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(registrations, before scores, after scores) of the registrations with a pair, sorted."""
+    """(registrations, before scores, after scores) of the registrations with a pair, sorted.
+    A registration's scores are its own whatever the selection: they are worked out once for
+    every registration, and a selection takes its rows of them."""
+    paired, first, second = wide.shared(
+        ("scores", tuple(codes), before, after), lambda: _all_scores(wide.whole(), codes, before, after)
+    )
+    paired = wide.narrowed(paired)
+    return wide.registrations[paired], wide.narrowed(first)[paired], wide.narrowed(second)[paired]
+
+
+def _all_scores(
+    wide: WideAnswers, codes: Sequence[str], before: str, after: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(paired, before scores, after scores), one per registration: whether it answered at least
+    one of `codes` in both surveys, and the mean of those it answered in both (NaN unpaired)."""
     first = wide.matrix(before, codes)
     second = wide.matrix(after, codes)
     answered = ~np.isnan(first) & ~np.isnan(second)
     count = answered.sum(axis=1)
-    keep = count > 0
-    first, second = np.where(answered, first, 0.0)[keep], np.where(answered, second, 0.0)[keep]
+    first, second = np.where(answered, first, 0.0), np.where(answered, second, 0.0)
     first_sum = np.zeros(len(first))
     second_sum = np.zeros(len(second))
     for column in range(len(codes)):  # column by column, in code order, as pandas' row mean adds them
         first_sum += first[:, column]
         second_sum += second[:, column]
-    count = count[keep].astype(float)
-    return wide.registrations[keep], first_sum / count, second_sum / count
+    with np.errstate(invalid="ignore", divide="ignore"):  # (0 / 0: unpaired, NaN)
+        return count > 0, first_sum / count, second_sum / count
 
 
 def paired_scores(
@@ -420,7 +433,7 @@ def _alpha(answers: WideAnswers, survey: str, codes: list[str]) -> dict[str, Any
     # Items nobody answered in this survey (e.g. taken out of a later version) are not part of
     # the scale as answered.
     values = values[:, ~np.isnan(values).all(axis=0)] if len(values) else values
-    complete = pd.DataFrame(values[~np.isnan(values).any(axis=1)] if values.shape[1] else values[:0])
+    complete = values[~np.isnan(values).any(axis=1)] if values.shape[1] else values[:0]
     n, k = len(complete), values.shape[1]
     result: dict[str, Any] = {"n": n, "k": k, "alpha": None, "note": ""}
     if k < 2:
@@ -428,11 +441,11 @@ def _alpha(answers: WideAnswers, survey: str, codes: list[str]) -> dict[str, Any
     elif n < 2:
         result["note"] = "fewer than 2 complete responses"
     else:
-        total_variance = float(complete.sum(axis=1).var(ddof=1))
+        total_variance = float(np.var(complete.sum(axis=1), ddof=1))
         if total_variance == 0:
             result["note"] = "no variance in total scores"
         else:
-            item_variance = float(complete.var(ddof=1).sum())
+            item_variance = float(np.var(complete, axis=0, ddof=1).sum())
             result["alpha"] = k / (k - 1) * (1 - item_variance / total_variance)
     return result
 

@@ -118,6 +118,29 @@ class WideAnswers:
             )
         return self._family[key]
 
+    def whole(self) -> "WideAnswers":
+        """The same answers for every registration (this selection's widest ancestor)."""
+        if self._rows is None:
+            return self
+        return self.shared(
+            ("whole",),
+            lambda: WideAnswers(
+                self._source,
+                self._all_registrations,
+                self._surveys,
+                self._items,
+                self._values,
+                self._responded,
+                None,
+                self._family,
+                self._shared,
+            ),
+        )
+
+    def narrowed(self, values: np.ndarray) -> np.ndarray:
+        """`values`, one per registration of `whole()`, for this selection's registrations only."""
+        return values if self._rows is None else values[self._rows]
+
     def shared(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """`compute()`, once per key for these answers and every selection of them."""
         if key not in self._shared:
