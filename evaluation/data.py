@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from attendees.enums import ACTIVE, HOLDS_A_PLACE, RegistrationStatus
 from attendees.models import GroupTarget, Invitation, LeadershipGroup, Organisation, Person, Registration
-from feedback.enums import ItemPurpose, ItemType, SurveyKind
+from feedback.enums import ItemPurpose, ItemType
 from feedback.models import Answer, Item, Questionnaire, Response, SurveyLink
-from feedback.pseudonyms import participant_keys
+from feedback.pseudonyms import DIGEST_BYTES, participant_digests
 from feedback.queries import emailed
 from summits.enums import SessionStatus
 from summits.models import CostLine, FocusArea, Programme, Session
@@ -228,17 +228,22 @@ def read_answer_rows(programme: Programme) -> "pd.DataFrame":
 
 
 def load_answers(
-    programme: Programme, registrations: "pd.DataFrame", codes: dict[int, str] | None = None
+    programme: Programme,
+    registrations: "pd.DataFrame",
+    codes: dict[int, str] | None = None,
+    raw: "pd.DataFrame | None" = None,
 ) -> "pd.DataFrame":
     """answers: registration, participant, survey, item (the metrics' item, see
     load_item_codes), value, text ("" — free text is kept apart in Frames.texts).
 
     The million-row columns are built from integer codes (numpy), never by looking up each
     row's value: item ids are factorised, and each answer finds its registration's participant
-    by binary search in the registrations (sorted by id)."""
+    by binary search in the registrations (sorted by id). `raw` is read_answer_rows', read
+    when not given."""
     import pandas as pd
 
-    raw = read_answer_rows(programme)
+    if raw is None:
+        raw = read_answer_rows(programme)
     if codes is None:
         codes = load_item_codes(programme)[1]
     item_positions, item_ids = pd.factorize(raw["item_id"])
@@ -260,18 +265,12 @@ def load_answers(
 
 
 def _survey_column(values: "np.ndarray") -> "pd.Categorical":
-    """The survey of each answer row as a categorical (categories sorted, only those present),
-    by comparing with the few survey kinds rather than hashing each row's text."""
-    import numpy as np
+    """The survey of each answer row as a categorical (categories sorted): factorised as plain
+    objects, twice as fast as through pandas' string array or astype("category")."""
     import pandas as pd
 
-    kinds = sorted(SurveyKind.values)
-    codes = np.full(len(values), -1, dtype=np.int8)
-    for code, kind in enumerate(kinds):
-        codes[values == kind] = code
-    if (codes < 0).any():  # (not a survey kind: never stored by the service, kept as it is)
-        return pd.Categorical(values)
-    return pd.Categorical.from_codes(codes, categories=kinds).remove_unused_categories()
+    codes, kinds = pd.factorize(values, sort=True)
+    return pd.Categorical.from_codes(codes, categories=kinds)
 
 
 def _per_registration(registrations: "pd.DataFrame", column: str, wanted: "np.ndarray"):
@@ -507,13 +506,13 @@ def _key_people(frames: tuple["pd.DataFrame", ...]) -> None:
     if not named:
         return
     ids = np.unique(np.concatenate([frame["participant"].to_numpy(dtype=np.int64) for frame in named]))
-    key_array = np.array(
-        list(participant_keys(ids.tolist()).values())
-    )  # (in the order of `ids`) fixed-width text: a fast sort
-    order = np.argsort(key_array, kind="stable")
+    # Big-endian digests sort as their hex keys do: the order comes from integers, not text.
+    digests = np.frombuffer(participant_digests(ids.tolist()), dtype=f">u{DIGEST_BYTES}")
+    order = np.argsort(digests, kind="stable")
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(len(ids))
-    dtype = pd.CategoricalDtype(pd.Index(key_array[order].tolist(), dtype=object))
+    keys = [f"P{digest:0{2 * DIGEST_BYTES}x}" for digest in digests[order].tolist()]
+    dtype = pd.CategoricalDtype(pd.Index(keys, dtype=object))
     for frame in named:
         positions = np.searchsorted(ids, frame["participant"].to_numpy(dtype=np.int64))
         frame["participant"] = pd.Categorical.from_codes(rank[positions], dtype=dtype)
@@ -547,6 +546,9 @@ def load_frames(programme: Programme) -> Frames:
     import numpy as np
     import pandas as pd
 
+    # The answer rows first: a million rows are read fastest into a heap not yet holding the
+    # other frames (read last, the same read took 0.5 s longer on the 100k benchmark).
+    raw_answers = read_answer_rows(programme)
     sessions, total_cost = _load_sessions(programme)
     regions = _organisation_regions()
     registrations = load_registrations(programme, sessions, regions)
@@ -582,7 +584,7 @@ def load_frames(programme: Programme) -> Frames:
     stored_items = _stored_items(programme)
     items, codes = load_item_codes(programme, stored_items)
     return Frames(
-        answers=load_answers(programme, registrations, codes),
+        answers=load_answers(programme, registrations, codes, raw_answers),
         items=items,
         registrations=registrations,
         memberships=memberships,

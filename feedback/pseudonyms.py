@@ -6,7 +6,7 @@ the same key in every survey and report, and nobody without the key can go from 
 a person or test a guess. Research extracts do not use it: each gives its rows new random keys."""
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 
@@ -24,11 +24,22 @@ def participant_key(person_id: int) -> str:
 
 
 def participant_keys(person_ids: Iterable[int]) -> dict[int, str]:
-    """The keys of many people at once: the hash is keyed once and copied per person."""
+    """The keys of many people at once."""
+    person_ids = list(person_ids)
+    digests = participant_digests(person_ids)
+    return {
+        person_id: "P" + digests[start : start + DIGEST_BYTES].hex()
+        for person_id, start in zip(person_ids, range(0, len(digests), DIGEST_BYTES), strict=True)
+    }
+
+
+def participant_digests(person_ids: Sequence[int]) -> bytes:
+    """The keys of many people as raw digests, DIGEST_BYTES each, in the order of `person_ids`
+    (a key is "P" and its digest in hex): the hash is keyed once and copied per person."""
     keyed = _keyed()
-    keys = {}
+    digests = []
     for person_id in person_ids:
         digest = keyed.copy()
         digest.update(b"%d" % person_id)
-        keys[person_id] = "P" + digest.hexdigest()
-    return keys
+        digests.append(digest.digest())
+    return b"".join(digests)
