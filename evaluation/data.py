@@ -256,7 +256,7 @@ def load_answers(
             "registration": answer_registrations,
             "participant": _per_registration(registrations, "participant", answer_registrations),
             "survey": _survey_column(raw["survey"].to_numpy(dtype=object)),
-            "item": pd.Categorical.from_codes(item_codes, categories=item_categories),
+            "item": pd.Categorical.from_codes(item_codes, categories=item_categories, validate=False),
             "value": raw["value"].to_numpy(dtype="float64"),
         }
     )
@@ -270,7 +270,7 @@ def _survey_column(values: "np.ndarray") -> "pd.Categorical":
     import pandas as pd
 
     codes, kinds = pd.factorize(values, sort=True)
-    return pd.Categorical.from_codes(codes, categories=kinds)
+    return pd.Categorical.from_codes(codes, categories=kinds, validate=False)
 
 
 def _per_registration(registrations: "pd.DataFrame", column: str, wanted: "np.ndarray"):
@@ -287,7 +287,7 @@ def _per_registration(registrations: "pd.DataFrame", column: str, wanted: "np.nd
     found = known[positions] == wanted
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = np.where(found, values.cat.codes.to_numpy()[positions], -1)
-        return pd.Categorical.from_codes(codes, dtype=values.dtype)
+        return pd.Categorical.from_codes(codes, dtype=values.dtype, validate=False)
     return pd.Series(values.to_numpy(dtype=object)[positions]).where(found)
 
 
@@ -505,17 +505,19 @@ def _key_people(frames: tuple["pd.DataFrame", ...]) -> None:
     named = [frame for frame in frames if len(frame)]  # (empty, the columns stay untyped, as they always were)
     if not named:
         return
-    ids = np.unique(np.concatenate([frame["participant"].to_numpy(dtype=np.int64) for frame in named]))
+    ids = np.sort(pd.unique(np.concatenate([frame["participant"].to_numpy(dtype=np.int64) for frame in named])))
     # Big-endian digests sort as their hex keys do: the order comes from integers, not text.
     digests = np.frombuffer(participant_digests(ids.tolist()), dtype=f">u{DIGEST_BYTES}")
     order = np.argsort(digests, kind="stable")
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(len(ids))
-    keys = [f"P{digest:0{2 * DIGEST_BYTES}x}" for digest in digests[order].tolist()]
+    text = digests[order].astype(f">u{DIGEST_BYTES}").tobytes().hex()  # (one call for every key's hex)
+    width = 2 * DIGEST_BYTES
+    keys = ["P" + text[start : start + width] for start in range(0, len(text), width)]
     dtype = pd.CategoricalDtype(pd.Index(keys, dtype=object))
     for frame in named:
         positions = np.searchsorted(ids, frame["participant"].to_numpy(dtype=np.int64))
-        frame["participant"] = pd.Categorical.from_codes(rank[positions], dtype=dtype)
+        frame["participant"] = pd.Categorical.from_codes(rank[positions], dtype=dtype, validate=False)
 
 
 def _load_memberships(registrations: "pd.DataFrame", invited_rows: list[tuple]) -> "pd.DataFrame":

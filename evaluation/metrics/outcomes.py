@@ -151,7 +151,7 @@ def wilcoxon_signed_rank(differences: Sequence[float]) -> tuple[float | None, fl
     nonzero = d[d != 0]
     if len(nonzero) == 0:
         return None, None, WILCOXON_METHOD
-    _, group, ties = np.unique(np.abs(nonzero), return_inverse=True, return_counts=True)
+    group, ties = _tie_groups(np.abs(nonzero))
     ties = ties.astype(float)
     ranks = (np.cumsum(ties) - ties + (ties + 1) / 2)[group]  # the average rank of each tie group
     v = float(ranks[nonzero > 0].sum())
@@ -165,6 +165,17 @@ def wilcoxon_signed_rank(differences: Sequence[float]) -> tuple[float | None, fl
     z = (v - mean) / se
     z -= np.sign(z) * 0.5 / se
     return v, clean(float(2 * special.ndtr(-np.abs(z)))), WILCOXON_METHOD
+
+
+def _tie_groups(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_inverse=True, return_counts=True)[1:]: each value's group (its
+    rank among the distinct values) and the size of each group. Scores take few distinct values,
+    so they are hashed and only the distinct values sorted, not all of them."""
+    codes, distinct = pd.factorize(values)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
+    group = rank[codes]
+    return group, np.bincount(group, minlength=len(distinct))
 
 
 def wilson_interval(successes: int, n: int, *, confidence: float = 0.95) -> tuple[float | None, float | None]:
@@ -429,12 +440,21 @@ def cronbach_alpha(answers: Answers, items: pd.DataFrame, *, survey: str, domain
 
 
 def _alpha(answers: WideAnswers, survey: str, codes: list[str]) -> dict[str, Any]:
-    values = answers.matrix(survey, codes)
-    # Items nobody answered in this survey (e.g. taken out of a later version) are not part of
-    # the scale as answered.
-    values = values[:, ~np.isnan(values).all(axis=0)] if len(values) else values
-    complete = values[~np.isnan(values).any(axis=1)] if values.shape[1] else values[:0]
-    n, k = len(complete), values.shape[1]
+    whole = answers.whole()
+    every = whole.shared(("complete", survey, tuple(codes)), lambda: ~np.isnan(whole.matrix(survey, codes)).any(axis=1))
+    chosen = answers.narrowed(every)
+    if codes and chosen.any():
+        # Someone in the selection answered every item, so no item is left out below: the
+        # complete rows are those already known, taken straight from every registration's.
+        complete = whole.matrix(survey, codes)[answers.positions(chosen)]
+        n, k = len(complete), len(codes)
+    else:
+        values = answers.matrix(survey, codes)
+        # Items nobody answered in this survey (e.g. taken out of a later version) are not part
+        # of the scale as answered.
+        values = values[:, ~np.isnan(values).all(axis=0)] if len(values) else values
+        complete = values[~np.isnan(values).any(axis=1)] if values.shape[1] else values[:0]
+        n, k = len(complete), values.shape[1]
     result: dict[str, Any] = {"n": n, "k": k, "alpha": None, "note": ""}
     if k < 2:
         result["note"] = "fewer than 2 items"

@@ -137,6 +137,11 @@ class WideAnswers:
             ),
         )
 
+    def positions(self, chosen: np.ndarray) -> np.ndarray:
+        """The rows of `whole()` of this selection's registrations where `chosen` (one flag per
+        registration of this selection) holds."""
+        return np.flatnonzero(chosen) if self._rows is None else self._rows[chosen]
+
     def narrowed(self, values: np.ndarray) -> np.ndarray:
         """`values`, one per registration of `whole()`, for this selection's registrations only."""
         return values if self._rows is None else values[self._rows]
