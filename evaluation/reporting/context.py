@@ -64,6 +64,16 @@ class Context:
             selection.answers, selection.registrations, self.frames.sessions, before=before, after=after
         )
 
+    def group_people(self, group: str):
+        """`people(within(group=group))`, without narrowing every frame: a group is a set of
+        people, each with all their registrations in the selection, so a member's earliest
+        session in the group's selection is their earliest in the whole selection, and the
+        group's pairs are the members' pairs among the selection's."""
+        sel = self.selection
+        members = sel.memberships.loc[sel.memberships["group"] == group, "participant"]
+        chosen = sel.registrations.loc[metrics.isin(sel.registrations["participant"], members), "registration"]
+        return self.people().restrict(chosen.to_numpy())
+
     def paired(self, before: str = "pre", after: str = "post"):
         key = f"paired:{before}:{after}"
         if key not in self.cache:

@@ -164,8 +164,8 @@ def breakdown_rows(ctx: Context, by: str, values: list[tuple[str, str]]) -> list
     """The confidence scale's paired outcome in each group / theme / phase."""
     rows = []
     for value, text in values:
-        within = ctx.within(**{by: value})
-        scale = metrics.paired_outcome_row(ctx.people(within), ctx.frames.items, "scale")
+        people = ctx.group_people(value) if by == "group" else ctx.people(ctx.within(**{by: value}))
+        scale = metrics.paired_outcome_row(people, ctx.frames.items, "scale")
         row = {key: clean(value) for key, value in scale.items()} if scale else {"n_pairs": 0}
         rows.append(row | {"measure": text})
     return rows
