@@ -58,17 +58,19 @@ class SurveyCounts:
         return round(100 * self.answered / self.sent, 1) if self.sent else None
 
 
+def refused_links() -> QuerySet:
+    """The outbox messages of survey links the mail server refused for good (`about_id` is the
+    link's id). Few, and found through the index on their state."""
+    return Message.objects.filter(
+        kind=MessageKind.SURVEY_LINK, about_type=SurveyLink._meta.label_lower, state=MessageState.FAILED
+    )
+
+
 def emailed(links: QuerySet) -> QuerySet:
     """The links whose email went out: stamped when queued in the outbox, less those the mail
-    server refused for good. A refused address never got its link, so it is no one to count in
-    a response rate's denominator or to chase."""
-    refused = Message.objects.filter(
-        kind=MessageKind.SURVEY_LINK,
-        about_type=SurveyLink._meta.label_lower,
-        about_id=OuterRef("pk"),
-        state=MessageState.FAILED,
-    )
-    return links.filter(sent_at__isnull=False).exclude(Exists(refused))
+    server refused for good (refused_links). A refused address never got its link, so it is no
+    one to count in a response rate's denominator or to chase."""
+    return links.filter(sent_at__isnull=False).exclude(Exists(refused_links().filter(about_id=OuterRef("pk"))))
 
 
 def _counts(links: QuerySet) -> list[SurveyCounts]:

@@ -192,14 +192,14 @@ def _people(builder, count: int) -> None:
 def test_load_frames_query_count_for_3_participants(builder, django_assert_num_queries):
     _people(builder, 3)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         load_frames(builder.programme)
 
 
 def test_load_frames_query_count_for_12_participants(builder, django_assert_num_queries):
     _people(builder, 12)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         load_frames(builder.programme)
 
 
@@ -315,3 +315,37 @@ def test_a_reworded_item_with_a_new_meaning_does_not_pair(builder, organiser):
     assert by_measure.loc["conf_assurance", "n_pairs"] == 1  # the first person only
     assert by_measure.loc["conf_cyber", "n_pairs"] == 0  # never pairs with the old wording's pre answers
     assert by_measure.loc["conf_overall", "n_pairs"] == 2
+
+
+def test_load_frames_counts_a_link_sent_only_when_its_email_went_out(builder):
+    """Sent means emailed: a link never sent, or one whose email the mail server refused for
+    good, reached nobody."""
+    from feedback.models import SurveyLink
+    from outbox.enums import MessageKind, MessageState
+    from outbox.models import Message
+
+    session = builder.session("PIL-01")
+    sent, refused, unsent = (builder.participant(session, Participant((2, 3))) for _ in range(3))
+    SurveyLink.objects.filter(registration=unsent).update(sent_at=None)
+    for state, link in [
+        (MessageState.FAILED, SurveyLink.objects.get(registration=refused, kind="post")),
+        (MessageState.SENT, SurveyLink.objects.get(registration=sent, kind="post")),
+    ]:
+        Message.objects.create(
+            kind=MessageKind.SURVEY_LINK,
+            recipient="leader@example.nhs.uk",
+            about_type="feedback.surveylink",
+            about_id=link.pk,
+            state=state,
+            next_attempt_at=link.sent_at,
+            sent_at=link.sent_at if state == MessageState.SENT else None,
+        )
+
+    frames = load_frames(builder.programme)
+
+    flags = frames.registrations.set_index("registration")[["pre_sent", "post_sent"]]
+    assert flags.to_dict("index") == {
+        sent.pk: {"pre_sent": True, "post_sent": True},
+        refused.pk: {"pre_sent": True, "post_sent": False},
+        unsent.pk: {"pre_sent": False, "post_sent": False},
+    }
