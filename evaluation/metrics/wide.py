@@ -171,11 +171,25 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, Sequence]:
     return codes.astype(np.int64), uniques
 
 
+def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize(values, sort=True): each value's rank among the distinct values, and those.
+    Ids within a range not much wider than their number are marked in a table over the range
+    instead of hashed (a million answer rows: 23 → 6 ms)."""
+    if values.dtype.kind in "iu" and len(values):
+        low, high = int(values.min()), int(values.max())
+        if high - low <= 4 * len(values):
+            present = np.zeros(high - low + 1, dtype=bool)
+            offsets = values - low
+            present[offsets] = True
+            return (np.cumsum(present) - 1)[offsets], np.flatnonzero(present) + low
+    return pd.factorize(values, sort=True)
+
+
 def prepare(answers: Answers) -> WideAnswers:
     """Pivots the long answers (registration, survey, item, value) once."""
     if isinstance(answers, WideAnswers):
         return answers
-    registration_codes, registrations = pd.factorize(answers["registration"], sort=True)
+    registration_codes, registrations = _sorted_codes(answers["registration"].to_numpy())
     survey_codes, surveys = _codes(answers["survey"])
     item_codes, items = _codes(answers["item"])
     registrations = np.asarray(registrations)
