@@ -66,7 +66,11 @@ def reach(
 
     session_columns = ["session", "phase", "theme", "region"]
     session_table = pd.concat(
-        [sessions[session_columns] if sessions is not None else None, registrations[session_columns]]
+        [
+            sessions[session_columns] if sessions is not None else None,
+            # (each session's first registration: a handful of rows, not every registration)
+            registrations[session_columns].drop_duplicates("session"),
+        ]
     ).drop_duplicates("session")
     # An invitation's region is the invitee's when the loader gives it (as on registrations).
     wanted = ["session", *(column for column in session_columns[1:] if column not in invitations)]
@@ -92,16 +96,26 @@ def reach(
         return frame.assign(key=key)[["participant", "status", "key"]]
 
     chosen, invited = keyed(registrations), keyed(invitations)
+
+    def people_of(frame: pd.DataFrame) -> pd.Series:
+        if by is None:
+            return pd.Series({ALL: frame["participant"].nunique()}) if len(frame) else pd.Series(dtype=int)
+        return frame.groupby("key", observed=True)["participant"].nunique()
+
     status = chosen["status"]  # (categorical or not, compared to a scalar the same way)
 
     def people(mask) -> pd.Series:
+        if by is None:  # one key: no grouping
+            return pd.Series({ALL: chosen.loc[mask, "participant"].nunique()})
         return chosen.loc[mask].groupby("key", observed=True)["participant"].nunique()
 
     def rows_of(frame: pd.DataFrame, mask) -> pd.Series:
+        if by is None:
+            return pd.Series({ALL: int(mask.sum())})
         return frame.loc[mask].groupby("key", observed=True).size()
 
     counted = {
-        "invited": invited.groupby("key", observed=True)["participant"].nunique(),
+        "invited": people_of(invited),
         "registered": people(status.isin(HELD_PLACE)),
         "attended": people(status == "attended"),
         "waitlisted": people(status == "waitlisted"),
