@@ -318,11 +318,15 @@ def criterion_figure(judged: criteria_module.Judged) -> Table | None:
     return figure(slug, column, row, parts)
 
 
-def criteria_results(programme: Programme, frames) -> tuple[list[CriterionResult], list[criteria_module.Judged]]:
+def criteria_results(
+    programme: Programme, frames, selections: dict | None = None
+) -> tuple[list[CriterionResult], list[criteria_module.Judged]]:
     """Success criteria are judged on the whole programme's data for their own selection (their
     phase), whatever the dashboard's filters: they are the programme's fixed tests. They are
-    judged on the exact figures; what is shown is disclosure-controlled."""
-    results, judged_all, selections = [], [], {}
+    judged on the exact figures; what is shown is disclosure-controlled. `selections`: the
+    frames already narrowed to a phase, by (phase, None) (criteria.judge)."""
+    results, judged_all = [], []
+    selections = {} if selections is None else dict(selections)
     for criterion in SuccessCriterion.objects.filter(programme=programme).order_by("order", "pk"):
         judged = criteria_module.judge(criterion, frames, selections)
         judged_all.append(judged)
