@@ -153,8 +153,9 @@ def wilcoxon_signed_rank(differences: Sequence[float]) -> tuple[float | None, fl
         return None, None, WILCOXON_METHOD
     group, ties = _tie_groups(np.abs(nonzero))
     ties = ties.astype(float)
-    ranks = (np.cumsum(ties) - ties + (ties + 1) / 2)[group]  # the average rank of each tie group
-    v = float(ranks[nonzero > 0].sum())
+    ranks = np.cumsum(ties) - ties + (ties + 1) / 2  # the average rank of each tie group
+    # The positive differences' ranks summed by tie group (half-integers times counts: exact).
+    v = float((ranks * np.bincount(group[nonzero > 0], minlength=len(ties))).sum())
     count = float(len(nonzero))
     if len(nonzero) < EXACT_BELOW and len(nonzero) == len(d) and len(ties) == len(nonzero):
         exact = stats.wilcoxon(nonzero, method="exact")

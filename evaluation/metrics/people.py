@@ -50,6 +50,13 @@ def _earliest(
     return ordered.loc[kept].drop_duplicates("participant")["registration"].to_numpy()
 
 
+def _session_order(answers: WideAnswers, registrations: pd.DataFrame, sessions: pd.DataFrame | None):
+    """`_in_session_order` of these registrations or of more, or None: every selection orders the
+    same registrations, so they are sorted once, on the first (widest) selection seen."""
+    ordered = answers.shared(("session order", id(sessions)), lambda: _in_session_order(registrations, sessions))
+    return ordered if isin(registrations["registration"], ordered["registration"]).all() else None
+
+
 def one_per_person(
     answers: Answers,
     registrations: pd.DataFrame,
@@ -65,11 +72,9 @@ def one_per_person(
 
     def compute() -> WideAnswers:
         both = sorted_intersection(answers.responded(before), answers.responded(after))
-        # Every selection orders the same registrations: sort once, on the first (widest) one seen.
-        ordered = answers.shared(("session order", id(sessions)), lambda: _in_session_order(registrations, sessions))
-        if not isin(registrations["registration"], ordered["registration"]).all():
-            ordered = None
-        return answers.restrict(_earliest(registrations, sessions, both, ordered))
+        return answers.restrict(
+            _earliest(registrations, sessions, both, _session_order(answers, registrations, sessions))
+        )
 
     key = ("one_per_person", before, after, id(registrations), id(sessions))
     registrations_seen, result = answers.computed(key, lambda: (registrations, compute()))
@@ -110,7 +115,9 @@ def attrition(
     answers = prepare(answers)
     attended = registrations.loc[registrations["status"] == "attended", "registration"].to_numpy()
     with_pre = sorted_intersection(answers.responded("pre"), attended)
-    chosen = answers.restrict(_earliest(registrations, sessions, with_pre))
+    chosen = answers.restrict(
+        _earliest(registrations, sessions, with_pre, _session_order(answers, registrations, sessions))
+    )
     codes = list(confidence_items(items)["item"])
     values = chosen.matrix("pre", codes)
     answered_any = ~np.isnan(values).all(axis=1) if codes else np.zeros(len(values), dtype=bool)
