@@ -105,36 +105,27 @@ class WideAnswers:
             chosen = sorted_intersection(chosen, self._rows)
         key = chosen.tobytes()
         if key not in self._family:
-            self._family[key] = WideAnswers(
-                self._source,
-                self._all_registrations,
-                self._surveys,
-                self._items,
-                self._values,
-                self._responded,
-                chosen,
-                self._family,
-                self._shared,
-            )
+            self._family[key] = self._with_rows(chosen)
         return self._family[key]
 
     def whole(self) -> "WideAnswers":
         """The same answers for every registration (this selection's widest ancestor)."""
         if self._rows is None:
             return self
-        return self.shared(
-            ("whole",),
-            lambda: WideAnswers(
-                self._source,
-                self._all_registrations,
-                self._surveys,
-                self._items,
-                self._values,
-                self._responded,
-                None,
-                self._family,
-                self._shared,
-            ),
+        return self.shared(("whole",), lambda: self._with_rows(None))
+
+    def _with_rows(self, rows: np.ndarray | None) -> "WideAnswers":
+        """These answers for the registrations at `rows` (None: all), in the same family."""
+        return WideAnswers(
+            self._source,
+            self._all_registrations,
+            self._surveys,
+            self._items,
+            self._values,
+            self._responded,
+            rows,
+            self._family,
+            self._shared,
         )
 
     def positions(self, chosen: np.ndarray) -> np.ndarray:

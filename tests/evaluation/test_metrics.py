@@ -261,6 +261,35 @@ def test_cronbach_alpha_uses_complete_cases_only():
     assert result["n"] == 4
 
 
+def _alpha_by_hand(rows: list[tuple[float, ...]]) -> float:
+    data = np.array(rows, dtype=float)
+    k = data.shape[1]
+    return k / (k - 1) * (1 - data.var(axis=0, ddof=1).sum() / data.sum(axis=1).var(ddof=1))
+
+
+def test_cronbach_alpha_of_a_selection_is_its_own():
+    """A selection of prepared answers: its complete rows only; and where nobody in it answered
+    an item (f1, answered by registrations 1 and 2 only), the item is left out for it."""
+    rows = [
+        (r, "pre", code, v) for r, values in PRE.items() for code, v in zip(("a1", "a2", "f1"), values, strict=True)
+    ]
+    rows = [row for row in rows if not (row[0] > 2 and row[2] == "f1")]
+    prepared = metrics.prepare(answers_frame(*rows))
+
+    whole = metrics.cronbach_alpha(prepared, THREE_ITEMS, survey="pre")
+    first_two_and_third = metrics.cronbach_alpha(prepared.restrict([1, 2, 3]), THREE_ITEMS, survey="pre")
+    last_three = metrics.cronbach_alpha(prepared.restrict([3, 4, 5]), THREE_ITEMS, survey="pre")
+
+    assert whole == {"n": 2, "k": 3, "alpha": pytest.approx(_alpha_by_hand([PRE[1], PRE[2]])), "note": ""}
+    assert first_two_and_third == whole
+    assert last_three == {
+        "n": 3,
+        "k": 2,
+        "alpha": pytest.approx(_alpha_by_hand([PRE[r][:2] for r in (3, 4, 5)])),
+        "note": "",
+    }
+
+
 @pytest.mark.parametrize(
     ("answers", "note"),
     [
