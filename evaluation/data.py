@@ -531,7 +531,7 @@ def _key_people(frames: tuple["pd.DataFrame", ...]) -> None:
     order = np.argsort(digests, kind="stable")
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(len(ids))
-    text = digests[order].astype(f">u{DIGEST_BYTES}").tobytes().hex()  # (one call for every key's hex)
+    text = digests[order].tobytes().hex()  # (one call for every key's hex)
     width = 2 * DIGEST_BYTES
     keys = ["P" + text[start : start + width] for start in range(0, len(text), width)]
     dtype = pd.CategoricalDtype(pd.Index(keys, dtype=object))
@@ -559,8 +559,7 @@ def _load_memberships(registrations: "pd.DataFrame", invited_rows: list[tuple]) 
     invited = np.fromiter((row[0] for row in invited_rows), dtype=np.int64, count=len(invited_rows))
     kept = np.isin(members, np.concatenate([people, invited]))
     # A categorical: every count by group groups by its integer codes, not by the names' text.
-    group = pd.Categorical(_looked_up(names, group_ids[kept]), categories=sorted(set(names.values())))
-    return pd.DataFrame({"participant": members[kept], "group": group.remove_unused_categories()})
+    return pd.DataFrame({"participant": members[kept], "group": _factorised(_looked_up(names, group_ids[kept]))})
 
 
 def load_frames(programme: Programme) -> Frames:

@@ -98,16 +98,14 @@ def reach(
     chosen, invited = keyed(registrations), keyed(invitations)
 
     def people_of(frame: pd.DataFrame) -> pd.Series:
-        if by is None:
-            return pd.Series({ALL: frame["participant"].nunique()}) if len(frame) else pd.Series(dtype=int)
+        if by is None:  # one key: no grouping
+            return pd.Series({ALL: frame["participant"].nunique()})
         return frame.groupby("key", observed=True)["participant"].nunique()
 
     status = chosen["status"]  # (categorical or not, compared to a scalar the same way)
 
     def people(mask) -> pd.Series:
-        if by is None:  # one key: no grouping
-            return pd.Series({ALL: chosen.loc[mask, "participant"].nunique()})
-        return chosen.loc[mask].groupby("key", observed=True)["participant"].nunique()
+        return people_of(chosen.loc[mask])
 
     def rows_of(frame: pd.DataFrame, mask) -> pd.Series:
         if by is None:

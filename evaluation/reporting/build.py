@@ -67,7 +67,10 @@ def build_report(
     for optional in (reaction.comments_table(ctx), outcomes.versions_table(ctx)):
         if optional is not None:
             raw.append(optional)
-    criteria, judged = summary.criteria_results(programme, frames, _whole_programme_selections(ctx))
+    # With no filter the report's selection is the whole programme: its narrowing and its
+    # phases' serve the criteria too.
+    whole = {} if any(filters.as_kwargs().values()) else ctx.phase_selections()
+    criteria, judged = summary.criteria_results(programme, frames, whole)
     headline, detail = criteria_module.recommendation(judged)
     headlines = summary.headlines(ctx, takeup_rows[-1] if takeup_rows else {}, reaction_rows[-1], cost_row)
     return EvaluationReport(
@@ -87,19 +90,6 @@ def build_report(
         # The cost of the sessions already held; none under a group or region filter (costs are per session).
         total_cost=None if cost_row["total"] is None else Decimal(str(round(float(cost_row["total"]), 2))),
     )
-
-
-def _whole_programme_selections(ctx: Context) -> dict:
-    """The whole programme and its phases as the report has already narrowed them, by (phase,
-    None), for the success criteria to reuse: only with no filter, when the report's selection is
-    the whole programme."""
-    if any(ctx.filters.as_kwargs().values()):
-        return {}
-    selections = {(None, None): ctx.selection}
-    for key, selection in ctx.cache.items():
-        if isinstance(key, tuple) and key[0] == "within" and len(key) == 2 and key[1][0] == "phase":
-            selections[(key[1][1], None)] = selection
-    return selections
 
 
 def report_period(programme: Programme) -> tuple[datetime.date | None, datetime.date | None]:

@@ -93,6 +93,15 @@ class Context:
             )
         return self.cache[key]
 
+    def phase_selections(self) -> dict:
+        """The selection and each phase's narrowing of it made so far, by (phase, None): None
+        for the selection itself (criteria.judge's keys)."""
+        selections = {(None, None): self.selection}
+        for key, selection in self.cache.items():
+            if isinstance(key, tuple) and key[0] == "within" and len(key) == 2 and key[1][0] == "phase":
+                selections[(key[1][1], None)] = selection
+        return selections
+
     def measure_labels(self) -> dict[str, str]:
         if "labels" not in self.cache:
             labels = {"scale": "Confidence scale (all confidence questions)"}
