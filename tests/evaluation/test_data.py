@@ -192,14 +192,14 @@ def _people(builder, count: int) -> None:
 def test_load_frames_query_count_for_3_participants(builder, django_assert_num_queries):
     _people(builder, 3)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         load_frames(builder.programme)
 
 
 def test_load_frames_query_count_for_12_participants(builder, django_assert_num_queries):
     _people(builder, 12)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         load_frames(builder.programme)
 
 
@@ -340,6 +340,16 @@ def test_load_frames_counts_a_link_sent_only_when_its_email_went_out(builder):
             next_attempt_at=link.sent_at,
             sent_at=link.sent_at if state == MessageState.SENT else None,
         )
+    # A refused survey-link message naming no link refuses none (and must not, through SQL's NOT
+    # IN and its NULL, take every link out).
+    Message.objects.create(
+        kind=MessageKind.SURVEY_LINK,
+        recipient="leader@example.nhs.uk",
+        about_type="feedback.surveylink",
+        about_id=None,
+        state=MessageState.FAILED,
+        next_attempt_at=SurveyLink.objects.get(registration=sent, kind="post").sent_at,
+    )
 
     frames = load_frames(builder.programme)
 
@@ -349,3 +359,23 @@ def test_load_frames_counts_a_link_sent_only_when_its_email_went_out(builder):
         refused.pk: {"pre_sent": True, "post_sent": False},
         unsent.pk: {"pre_sent": False, "post_sent": False},
     }
+
+
+@pytest.mark.parametrize("step", [1, 1_000_000], ids=["dense ids", "ids far apart"])
+def test_per_registration_finds_each_answer_rows_registration(step):
+    """Each answer row's participant comes from its registration's row, found by id (through a
+    table over dense ids, or a search among sparse ones); an id with no registration is missing."""
+    import pandas as pd
+
+    from evaluation.data import _per_registration
+
+    ids = [5 * step, 6 * step, 9 * step]
+    registrations = pd.DataFrame(
+        {"registration": ids, "participant": pd.Categorical(["Pb", "Pa", "Pb"], categories=["Pa", "Pb"])}
+    )
+    wanted = pd.Series([9 * step, 5 * step, 7 * step, 6 * step, 2, 10 * step, 9 * step]).to_numpy()
+
+    found = _per_registration(registrations, "participant", wanted)
+
+    assert list(found.codes) == [1, 1, -1, 0, -1, -1, 1]  # (Pb, Pb, missing, Pa, missing, missing, Pb)
+    assert list(found.categories) == ["Pa", "Pb"]
