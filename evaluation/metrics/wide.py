@@ -186,26 +186,28 @@ def prepare(answers: Answers) -> WideAnswers:
     registrations = np.asarray(registrations)
     n_surveys, n_registrations, n_items = len(surveys), len(registrations), len(items)
 
-    responded = np.zeros((n_surveys, n_registrations), dtype=bool)
+    # Each row's cell of survey × registration, as one flat index (a pair of index arrays is
+    # several times slower to assign through).
     known = (registration_codes >= 0) & (survey_codes >= 0)
-    responded[survey_codes[known], registration_codes[known]] = True
+    cells = survey_codes * n_registrations + registration_codes
+    responded = np.zeros(n_surveys * n_registrations, dtype=bool)
+    responded[cells[known]] = True
 
     values = answers["value"].to_numpy(dtype=float, na_value=np.nan)
     numeric = known & (item_codes >= 0) & ~np.isnan(values)
-    flat = (survey_codes[numeric] * n_registrations + registration_codes[numeric]) * n_items + item_codes[numeric]
+    flat = cells[numeric] * n_items + item_codes[numeric]
     numeric_values = values[numeric]
-    size = n_surveys * n_registrations * n_items
-    if len(flat) and np.bincount(flat, minlength=size).max() > 1:
+    wide = np.full(n_surveys * n_registrations * n_items, np.nan)
+    wide[flat] = numeric_values
+    if np.count_nonzero(~np.isnan(wide)) < len(flat):  # fewer cells than values: an answer repeated
         _, last = np.unique(flat[::-1], return_index=True)  # the last row of each repeated answer
         last = len(flat) - 1 - last
-        flat, numeric_values = flat[last], numeric_values[last]
-    wide = np.full(size, np.nan)
-    wide[flat] = numeric_values
+        wide[flat[last]] = numeric_values[last]
     return WideAnswers(
         answers,
         registrations,
         {str(survey): position for position, survey in enumerate(surveys)},
         {str(item): position for position, item in enumerate(items)},
         wide.reshape(n_surveys, n_registrations, n_items),
-        responded,
+        responded.reshape(n_surveys, n_registrations),
     )

@@ -267,6 +267,27 @@ def _alpha_by_hand(rows: list[tuple[float, ...]]) -> float:
     return k / (k - 1) * (1 - data.var(axis=0, ddof=1).sum() / data.sum(axis=1).var(ddof=1))
 
 
+def test_prepare_keeps_the_last_of_a_repeated_answer_and_who_responded():
+    """An answer given twice counts once, as its last row says; a row without a value still
+    shows that its registration responded to that survey."""
+    answers = answers_frame(
+        (7, "pre", "c1", 2),
+        (3, "pre", "c1", 1),
+        (7, "pre", "c1", 4),
+        (7, "post", "c1", 3),
+        (7, "pre", "c1", 5),
+        (9, "post", "c1", float("nan")),
+    )
+
+    prepared = metrics.prepare(answers)
+
+    assert list(prepared.registrations) == [3, 7, 9]
+    np.testing.assert_array_equal(prepared.matrix("pre", ["c1"]), [[1.0], [5.0], [np.nan]])
+    np.testing.assert_array_equal(prepared.matrix("post", ["c1"]), [[np.nan], [3.0], [np.nan]])
+    assert list(prepared.responded("pre")) == [3, 7]
+    assert list(prepared.responded("post")) == [7, 9]
+
+
 def test_cronbach_alpha_of_a_selection_is_its_own():
     """A selection of prepared answers: its complete rows only; and where nobody in it answered
     an item (f1, answered by registrations 1 and 2 only), the item is left out for it."""
