@@ -391,7 +391,7 @@ def load_registrations(
             "theme": _categories(sessions["theme"], at),
             "region": _factorised(region),
             "status": _factorised(np.array(statuses, dtype=object)),
-            "invited": np.array([invitation is not None for invitation in invitations], dtype=bool),
+            "invited": np.not_equal(np.array(invitations, dtype=object), None),
         },
     )
     for kind, emailed in sent.items():  # (pre, post, follow-up: REGISTRATION_COLUMNS' order)
@@ -510,7 +510,9 @@ def _looked_up(names: dict[int, str], ids) -> "np.ndarray":
     import numpy as np
     import pandas as pd
 
-    wanted = np.array([-1 if pk is None else pk for pk in ids], dtype=np.int64)
+    wanted = np.array(ids, dtype=object)
+    wanted[np.equal(wanted, None)] = -1
+    wanted = wanted.astype(np.int64)  # (C loops, not a Python expression per row)
     positions = pd.Index(list(names), dtype=np.int64).get_indexer(wanted)
     return np.append(np.array(list(names.values()), dtype=object), "")[positions]
 

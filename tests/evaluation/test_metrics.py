@@ -134,6 +134,35 @@ def test_paired_t_and_ci_match_ttest_rel():
     assert row["n_reliable_improved"] is None
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "confidence"),
+    [
+        (BEFORE, AFTER, 0.95),
+        # Student's sleep data (R's t.test paired: t = 4.0621, p = 0.002833)
+        (
+            [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0],
+            [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4],
+            0.9,
+        ),
+        (
+            list(np.random.default_rng(7).uniform(1, 5, 300).round(3)),
+            list(np.random.default_rng(8).uniform(1, 5, 300).round(3)),
+            0.95,
+        ),
+        ([1.0, 2.0], [2.0, 2.5], 0.99),
+    ],
+    ids=["ties and a zero", "sleep", "300 scores", "two pairs"],
+)
+def test_paired_t_is_ttest_rel_to_the_last_bit(before, after, confidence):
+    before, after = np.array(before, dtype=float), np.array(after, dtype=float)
+    expected = stats.ttest_rel(after, before)
+    interval = expected.confidence_interval(confidence_level=confidence)
+
+    t, p, low, high = metrics.outcomes.paired_t(after, before, confidence)
+
+    assert (t, p, low, high) == (expected.statistic, expected.pvalue, interval.low, interval.high)
+
+
 def test_wilcoxon_with_ties_and_zero_matches_scipy_and_hand_formula():
     d = [1, 1, 1, 2, 2, 0, -1, 3]
     before = [2] * 8
