@@ -47,13 +47,15 @@ class WideAnswers:
         self._family: dict[bytes, WideAnswers] = {} if family is None else family
         # What every selection of these answers can reuse (e.g. the order of all registrations).
         self._shared: dict[tuple, Any] = {} if shared is None else shared
+        if rows is None:  # the answers of every registration: the one `whole()` of the family
+            self._shared.setdefault(("whole",), self)
 
     @property
     def registrations(self) -> np.ndarray:
         """The registrations with any answer row, sorted."""
         if self._rows is None:
             return self._all_registrations
-        return self._all_registrations[self._rows]
+        return self.computed(("registrations",), lambda: self._all_registrations[self._rows])
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -103,6 +105,8 @@ class WideAnswers:
         chosen = np.flatnonzero(np.isin(self._all_registrations, np.asarray(registrations)))
         if self._rows is not None:
             chosen = sorted_intersection(chosen, self._rows)
+        if len(chosen) == len(self._all_registrations):  # every registration: the whole, as it is
+            return self.whole()
         key = chosen.tobytes()
         if key not in self._family:
             self._family[key] = self._with_rows(chosen)
@@ -110,12 +114,10 @@ class WideAnswers:
 
     def whole(self) -> "WideAnswers":
         """The same answers for every registration (this selection's widest ancestor)."""
-        if self._rows is None:
-            return self
-        return self.shared(("whole",), lambda: self._with_rows(None))
+        return self._shared[("whole",)]
 
-    def _with_rows(self, rows: np.ndarray | None) -> "WideAnswers":
-        """These answers for the registrations at `rows` (None: all), in the same family."""
+    def _with_rows(self, rows: np.ndarray) -> "WideAnswers":
+        """These answers for the registrations at `rows`, in the same family."""
         return WideAnswers(
             self._source,
             self._all_registrations,

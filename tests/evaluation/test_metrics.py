@@ -317,6 +317,19 @@ def test_prepare_keeps_the_last_of_a_repeated_answer_and_who_responded():
     assert list(prepared.responded("post")) == [7, 9]
 
 
+def test_a_selection_of_every_registration_is_the_prepared_answers_themselves():
+    """Narrowing to every registration (a report with no filter) keeps the whole answers, with
+    what they have already computed, rather than a copy of them; a part stays a part."""
+    prepared = metrics.prepare(answers_frame(*pre_post("c1", [1, 2, 3], [2, 2, 4])))
+
+    part = prepared.restrict([1, 3])
+
+    assert prepared.restrict([3, 2, 1, 9]) is prepared
+    assert part.restrict([1, 3]) is part
+    assert list(part.registrations) == [1, 3]
+    assert part.whole().restrict([1, 2, 3]) is prepared
+
+
 def test_cronbach_alpha_of_a_selection_is_its_own():
     """A selection of prepared answers: its complete rows only; and where nobody in it answered
     an item (f1, answered by registrations 1 and 2 only), the item is left out for it."""
