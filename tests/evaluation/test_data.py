@@ -379,3 +379,33 @@ def test_per_registration_finds_each_answer_rows_registration(step):
 
     assert list(found.codes) == [1, 1, -1, 0, -1, -1, 1]  # (Pb, Pb, missing, Pa, missing, missing, Pb)
     assert list(found.categories) == ["Pa", "Pb"]
+
+
+def test_load_frames_counts_each_sessions_places_by_status(builder):
+    """Per session: places held (confirmed, attended, no-show), attended, no-shows and the
+    waiting list; a session nobody registered for counts none; cancelled places count nowhere."""
+    from attendees.enums import RegistrationStatus as Status
+
+    full = builder.session("PIL-01")
+    builder.session("PIL-02")
+    for status in [Status.ATTENDED, Status.ATTENDED, Status.NO_SHOW, Status.CONFIRMED, Status.WAITLISTED]:
+        factories.registration(session=full, status=status)
+    factories.registration(session=full, status=Status.CANCELLED)
+
+    sessions = load_frames(builder.programme).sessions.set_index("session")
+
+    counts = sessions[["confirmed_at_start", "attended", "no_shows", "waitlisted"]].to_dict("index")
+    assert counts == {
+        "PIL-01": {"confirmed_at_start": 4, "attended": 2, "no_shows": 1, "waitlisted": 1},
+        "PIL-02": {"confirmed_at_start": 0, "attended": 0, "no_shows": 0, "waitlisted": 0},
+    }
+
+
+def test_load_frames_counts_no_places_in_a_programme_without_registrations(builder):
+    builder.session("PIL-01")
+
+    sessions = load_frames(builder.programme).sessions
+
+    assert sessions[["confirmed_at_start", "attended", "no_shows", "waitlisted"]].to_dict("records") == [
+        {"confirmed_at_start": 0, "attended": 0, "no_shows": 0, "waitlisted": 0}
+    ]
