@@ -402,12 +402,12 @@ def load_registrations(
 def _emailed_links() -> dict[str, "np.ndarray"]:
     """The registrations each survey's link was emailed to (feedback.queries.emailed: a link the
     mail server refused for good never reached its person), by survey, for every programme: the
-    caller keeps its own registrations. One plain read of every link sent, in the table's order
-    (picking out one programme's through the indexes visits them in no order on disk, and a join
-    per link to its session costs more than reading the others), less the few refused ones (a
-    NOT IN over their short list), each row two integers: building a Python string per row for
-    its survey cost more than the database's reading it (1.1 s → 0.14 s for 200,000 links on
-    SQLite, of which 0.06 s the string)."""
+    caller keeps its own registrations. Two plain reads, fast on 200,000 links (1.1 s → 0.14 s
+    on SQLite): every link sent, in the table's order (picking out one programme's through the
+    indexes visits them in no order on disk, and a join per link to its session costs more than
+    reading the others), each row two integers (a Python string per row for its survey cost
+    more than the database's reading it); and the few refused ones, taken out here (NOT IN in
+    the query probed the refused list once per link, 0.07 s)."""
     import numpy as np
 
     surveys = list(SurveyKind.values)
@@ -415,15 +415,17 @@ def _emailed_links() -> dict[str, "np.ndarray"]:
         *(When(kind=kind, then=Value(position)) for position, kind in enumerate(surveys)),
         output_field=IntegerField(),
     )
-    refused = refused_links().filter(about_id__isnull=False).values("about_id")
-    links = _rows(
-        SurveyLink.objects.filter(sent_at__isnull=False)
-        .exclude(pk__in=refused)
-        .annotate(survey=survey)
-        .values_list("registration_id", "survey")
-        .order_by()
-    )
-    registrations, positions = (np.fromiter(column, dtype=np.int64, count=len(links)) for column in _columns(links, 2))
+
+    def read(links) -> "np.ndarray":  # (one code per link: its registration and its survey)
+        rows = _rows(links.annotate(survey=survey).values_list("registration_id", "survey").order_by())
+        registrations, positions = (
+            np.fromiter(column, dtype=np.int64, count=len(rows)) for column in _columns(rows, 2)
+        )
+        return registrations * len(surveys) + positions
+
+    sent = read(SurveyLink.objects.filter(sent_at__isnull=False))
+    sent = sent[~np.isin(sent, read(SurveyLink.objects.filter(pk__in=refused_links().values("about_id"))))]
+    registrations, positions = np.divmod(sent, len(surveys))
     return {kind: registrations[positions == position] for position, kind in enumerate(surveys)}
 
 

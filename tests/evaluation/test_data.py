@@ -192,14 +192,14 @@ def _people(builder, count: int) -> None:
 def test_load_frames_query_count_for_3_participants(builder, django_assert_num_queries):
     _people(builder, 3)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         load_frames(builder.programme)
 
 
 def test_load_frames_query_count_for_12_participants(builder, django_assert_num_queries):
     _people(builder, 12)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         load_frames(builder.programme)
 
 
@@ -340,8 +340,8 @@ def test_load_frames_counts_a_link_sent_only_when_its_email_went_out(builder):
             next_attempt_at=link.sent_at,
             sent_at=link.sent_at if state == MessageState.SENT else None,
         )
-    # A refused survey-link message naming no link refuses none (and must not, through SQL's NOT
-    # IN and its NULL, take every link out).
+    # A refused survey-link message naming no link refuses none (nor, through SQL's NULL in a
+    # NOT IN, every link).
     Message.objects.create(
         kind=MessageKind.SURVEY_LINK,
         recipient="leader@example.nhs.uk",

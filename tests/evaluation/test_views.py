@@ -302,7 +302,7 @@ def _respondents(count: int):
 
 # 28 for the report (one of them the focus areas the filter offers), plus 4 (people, facilitators, staff
 # and organisations) whose names the free text is screened for: a fixed number, whatever the rows.
-DASHBOARD_QUERIES = 29
+DASHBOARD_QUERIES = 30
 
 
 def test_dashboard_query_count_with_10_respondents(evaluator_client, django_assert_num_queries):
