@@ -131,10 +131,9 @@ def measure(metric: str, frames: Frames, selection: metrics.Selection) -> Measur
     if metric in (Metric.MEAN_CHANGE_OVERALL, Metric.MEAN_CHANGE_SCALE, Metric.PCT_IMPROVED):
         people = metrics.one_per_person(answers, registrations, frames.sessions)
         wanted = "scale" if metric != Metric.MEAN_CHANGE_OVERALL else "conf_overall"
-        rows = metrics.paired_outcome(people, frames.items, wanted)
-        if rows.empty:
+        row = metrics.paired_outcome_row(people, frames.items, wanted)
+        if row is None:
             return Measured(None, "no confidence answers")
-        row = rows.iloc[0]
         n = int(row["n_pairs"] or 0)
         if n <= metrics.SUPPRESSION_THRESHOLD:
             return Measured(None, "no pairs" if n == 0 else "fewer than 8 people with a pair")
