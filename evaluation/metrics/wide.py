@@ -191,14 +191,20 @@ def prepare(answers: Answers) -> WideAnswers:
     # Each row's cell of survey × registration, as one flat index (a pair of index arrays is
     # several times slower to assign through).
     known = (registration_codes >= 0) & (survey_codes >= 0)
-    cells = survey_codes * n_registrations + registration_codes
+    cells = survey_codes * n_registrations
+    cells += registration_codes
     responded = np.zeros(n_surveys * n_registrations, dtype=bool)
-    responded[cells[known]] = True
+    responded[cells if known.all() else cells[known]] = True
 
     values = answers["value"].to_numpy(dtype=float, na_value=np.nan)
     numeric = known & (item_codes >= 0) & ~np.isnan(values)
-    flat = cells[numeric] * n_items + item_codes[numeric]
-    numeric_values = values[numeric]
+    if numeric.all():  # (as a report's answers are: no copies of million-row columns)
+        flat, numeric_values = cells, values
+        flat *= n_items
+        flat += item_codes
+    else:
+        flat = cells[numeric] * n_items + item_codes[numeric]
+        numeric_values = values[numeric]
     wide = np.full(n_surveys * n_registrations * n_items, np.nan)
     wide[flat] = numeric_values
     if np.count_nonzero(~np.isnan(wide)) < len(flat):  # fewer cells than values: an answer repeated
