@@ -409,3 +409,22 @@ def test_load_frames_counts_no_places_in_a_programme_without_registrations(build
     assert sessions[["confirmed_at_start", "attended", "no_shows", "waitlisted"]].to_dict("records") == [
         {"confirmed_at_start": 0, "attended": 0, "no_shows": 0, "waitlisted": 0}
     ]
+
+
+def test_load_frames_registrations_are_in_id_order_however_the_database_returns_them(builder):
+    """The answers find their registration by id in the registrations frame, which is sorted by
+    id. On PostgreSQL a row whose indexed status changes gets a new version at the end of its
+    table, and a plain scan returns it last: the frame is in id order all the same."""
+    from attendees.models import Registration
+
+    session = builder.session("PIL-01")
+    first, second, third = (builder.participant(session, Participant((2, 3), (3, 4))) for _ in range(3))
+    Registration.objects.filter(pk=first.pk).update(status="no_show")  # (a new row version, last on disk)
+
+    frames = load_frames(builder.programme)
+
+    assert list(frames.registrations["registration"]) == [first.pk, second.pk, third.pk]
+    keys = frames.registrations.set_index("registration")["participant"]
+    assert set(frames.answers.groupby("participant", observed=True)["registration"].first().items()) == {
+        (keys[registration.pk], registration.pk) for registration in (first, second, third)
+    }
