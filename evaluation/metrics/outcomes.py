@@ -1,7 +1,8 @@
 """Learning outcomes: the paired change in confidence from one survey to another.
 
 Statistics match R, not scipy's defaults (see RECIPES.md, "Statistics"): the paired t-test
-is `scipy.stats.ttest_rel(after, before)` (R's `t.test(after, before, paired=TRUE)`), and
+is `scipy.stats.ttest_rel(after, before)`'s arithmetic (`paired_t`, equal to the last bit; R's
+`t.test(after, before, paired=TRUE)`), and
 the Wilcoxon signed-rank test is R's `wilcox.test(after, before, paired=TRUE)`: its exact
 distribution when fewer than 50 differences are non-zero and there are no ties and no zeros,
 else the normal approximation with tie and continuity correction (`scipy.stats.wilcoxon(d,
