@@ -19,7 +19,7 @@ from attendees.enums import ACTIVE, HOLDS_A_PLACE, RegistrationStatus
 from attendees.models import GroupTarget, Invitation, LeadershipGroup, Organisation, Person, Registration
 from feedback.enums import ItemPurpose, ItemType, SurveyKind
 from feedback.models import Answer, Item, Questionnaire, Response, SurveyLink
-from feedback.pseudonyms import DIGEST_BYTES, participant_digests
+from feedback.pseudonyms import DIGEST_BYTES, keys_of, participant_digests
 from feedback.queries import refused_links
 from summits.enums import SessionStatus
 from summits.models import CostLine, FocusArea, Programme, Session
@@ -521,8 +521,9 @@ def _looked_up(names: dict[int, str], ids) -> "np.ndarray":
     import numpy as np
     import pandas as pd
 
-    wanted = np.array(ids, dtype=object)
-    wanted[np.equal(wanted, None)] = -1
+    wanted = np.asarray(ids)
+    if wanted.dtype == object:  # (a list with None in it)
+        wanted = np.where(np.equal(wanted, None), -1, wanted)
     wanted = wanted.astype(np.int64)  # (C loops, not a Python expression per row)
     positions = pd.Index(list(names), dtype=np.int64).get_indexer(wanted)
     return np.append(np.array(list(names.values()), dtype=object), "")[positions]
@@ -560,10 +561,7 @@ def _key_people(frames: tuple["pd.DataFrame", ...]) -> None:
     order = np.argsort(digests, kind="stable")
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(len(ids))
-    text = digests[order].tobytes().hex()  # (one call for every key's hex)
-    width = 2 * DIGEST_BYTES
-    keys = ["P" + text[start : start + width] for start in range(0, len(text), width)]
-    dtype = pd.CategoricalDtype(pd.Index(keys, dtype=object))
+    dtype = pd.CategoricalDtype(pd.Index(keys_of(digests[order].tobytes()), dtype=object))
     for frame in named:
         positions = np.searchsorted(ids, frame["participant"].to_numpy(dtype=np.int64))
         frame["participant"] = pd.Categorical.from_codes(rank[positions], dtype=dtype, validate=False)

@@ -26,11 +26,14 @@ def participant_key(person_id: int) -> str:
 def participant_keys(person_ids: Iterable[int]) -> dict[int, str]:
     """The keys of many people at once."""
     person_ids = list(person_ids)
-    digests = participant_digests(person_ids)
-    return {
-        person_id: "P" + digests[start : start + DIGEST_BYTES].hex()
-        for person_id, start in zip(person_ids, range(0, len(digests), DIGEST_BYTES), strict=True)
-    }
+    return dict(zip(person_ids, keys_of(participant_digests(person_ids)), strict=True))
+
+
+def keys_of(digests: bytes) -> list[str]:
+    """The keys written out from raw digests (participant_digests'), in their order: "P" and the
+    digest in hex (one hex call for them all)."""
+    text, width = digests.hex(), 2 * DIGEST_BYTES
+    return ["P" + text[start : start + width] for start in range(0, len(text), width)]
 
 
 def participant_digests(person_ids: Sequence[int]) -> bytes:

@@ -85,10 +85,7 @@ class WideAnswers:
         the same cells picked out column by column)."""
         if self._rows is None:
             return self._values[position]
-        key = ("layer", position)
-        if key not in self._computed:
-            self._computed[key] = self._values[position][self._rows]
-        return self._computed[key]
+        return self.computed(("layer", position), lambda: self._values[position][self._rows])
 
     def responded(self, survey: str) -> np.ndarray:
         """Registrations (sorted) with at least one answer row in `survey`."""
